@@ -1,0 +1,2 @@
+export * from './compile-process';
+export * from './instance-types';

@@ -1,0 +1,222 @@
+/**
+ * Loads a definition pack from its files (relative path → YAML text) and reports every problem
+ * with its file, line and column. Pure: runtime/ reads the disk, the admin UI reads its editor.
+ */
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import packSchema from '../../definitions/schema/pack.schema.json';
+import type { Problem } from '../errors';
+import { problemText } from './pack-messages';
+import { parseYamlSource, type ParsedYaml } from './yaml-source';
+import type {
+  Pack,
+  PackManifest,
+  ProcessDefinition,
+  RecordTypeDefinition,
+  RoleDefinition,
+  QueueDefinition,
+  TemplateDefinition,
+  CalendarDefinition,
+  LocalizedText,
+} from './pack-types';
+import { checkPackSemantics } from './semantic-checks';
+
+export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template';
+
+const DEF_BY_KIND: Record<FileKind, string> = {
+  pack: 'packFile',
+  record: 'recordFile',
+  process: 'processFile',
+  roles: 'rolesFile',
+  routing: 'routingFile',
+  calendars: 'calendarsFile',
+  template: 'templateFile',
+};
+
+let validators: Record<FileKind, ValidateFunction> | null = null;
+
+function getValidators(): Record<FileKind, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addSchema(packSchema);
+  const id = packSchema.$id;
+  const out: Partial<Record<FileKind, ValidateFunction>> = {};
+  for (const [kind, def] of Object.entries(DEF_BY_KIND) as Array<[FileKind, string]>) {
+    const v = ajv.getSchema(`${id}#/$defs/${def}`);
+    if (!v) throw new Error(`schema definition ${def} missing from pack.schema.json`);
+    out[kind] = v;
+  }
+  validators = out as Record<FileKind, ValidateFunction>;
+  return validators;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function fileKind(value: unknown): FileKind | null {
+  if (!isObject(value)) return null;
+  if ('process' in value) return 'process';
+  if ('record' in value) return 'record';
+  if ('pack' in value) return 'pack';
+  if ('roles' in value) return 'roles';
+  if ('queues' in value || 'teams' in value) return 'routing';
+  if ('calendars' in value) return 'calendars';
+  if ('template' in value) return 'template';
+  return null;
+}
+
+export class ProblemCollector {
+  readonly problems: Problem[] = [];
+  constructor(private readonly sources: Map<string, ParsedYaml>) {}
+
+  add(file: string, path: string, code: string, params: Record<string, string | number> = {}, severity: Problem['severity'] = 'error'): void {
+    const pos = this.sources.get(file)?.locate(path) ?? { line: 1, col: 1 };
+    const text = problemText(code, params);
+    this.problems.push({ file, line: pos.line, col: pos.col, path, code, message: text.en, text, severity });
+  }
+}
+
+function schemaProblem(c: ProblemCollector, file: string, e: ErrorObject): void {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      c.add(file, e.instancePath, 'schema-required', { property: String(params['missingProperty']) });
+      return;
+    case 'additionalProperties':
+      c.add(file, `${e.instancePath}/${String(params['additionalProperty'])}`, 'schema-unknown-property', { property: String(params['additionalProperty']) });
+      return;
+    case 'type':
+      c.add(file, e.instancePath, 'schema-type', { expected: String(params['type']) });
+      return;
+    case 'enum':
+      c.add(file, e.instancePath, 'schema-enum', { allowed: (params['allowedValues'] as unknown[]).join(', ') });
+      return;
+    case 'pattern': {
+      const schema = e.parentSchema as { description?: string } | undefined;
+      c.add(file, e.instancePath, 'schema-pattern', { value: String(e.data), description: schema?.description ?? `must match ${String(params['pattern'])}` });
+      return;
+    }
+    case 'propertyNames':
+      // The offending name is reported by the nested `pattern` error.
+      return;
+    case 'if':
+    case 'oneOf':
+    case 'anyOf':
+      return;
+    default:
+      c.add(file, e.instancePath, 'schema-other', { detail: e.message ?? e.keyword });
+  }
+}
+
+/** Ajv reports an offending property name at its parent; point at the name itself. */
+function propertyNameErrors(errors: ErrorObject[]): ErrorObject[] {
+  return errors.map((e) => {
+    const name = (e.params as { propertyName?: string }).propertyName;
+    if (name !== undefined && e.keyword === 'pattern') return { ...e, instancePath: `${e.instancePath}/${name}`, data: name };
+    return e;
+  });
+}
+
+export interface LoadResult {
+  pack: Pack | null;
+  problems: Problem[];
+}
+
+export function loadPack(files: Record<string, string>): LoadResult {
+  const sources = new Map<string, ParsedYaml>();
+  const c = new ProblemCollector(sources);
+  const v = getValidators();
+  const parsed: Array<{ file: string; kind: FileKind; value: Record<string, unknown> }> = [];
+
+  for (const file of Object.keys(files).sort()) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    const src = parseYamlSource(file, files[file] ?? '');
+    sources.set(file, src);
+    if (src.errors.length > 0) {
+      for (const err of src.errors) {
+        const text = problemText('yaml-syntax', { detail: err.message });
+        c.problems.push({ file, line: err.position.line, col: err.position.col, path: '', code: 'yaml-syntax', message: text.en, text, severity: 'error' });
+      }
+      continue;
+    }
+    const kind = fileKind(src.value);
+    if (!kind || !isObject(src.value)) {
+      c.add(file, '', 'unknown-file-kind');
+      continue;
+    }
+    const validate = v[kind];
+    if (!validate(src.value)) {
+      for (const e of propertyNameErrors(validate.errors ?? [])) schemaProblem(c, file, e);
+      continue;
+    }
+    parsed.push({ file, kind, value: src.value });
+  }
+
+  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, sources: {} };
+  let manifestFound = false;
+
+  const register = <T>(kind: string, map: Record<string, T>, id: string, def: T, file: string, path: string): void => {
+    const key = `${kind}:${id}`;
+    const other = pack.sources[key];
+    if (other !== undefined) {
+      c.add(file, path, 'duplicate-id', { kind, id, other });
+      return;
+    }
+    pack.sources[key] = file;
+    map[id] = def;
+  };
+
+  for (const { file, kind, value } of parsed) {
+    switch (kind) {
+      case 'pack': {
+        if (manifestFound) c.add(file, '/pack', 'duplicate-id', { kind: 'pack', id: String(value['pack']), other: pack.sources['pack'] ?? '' });
+        manifestFound = true;
+        pack.sources['pack'] = file;
+        const m: PackManifest = {
+          id: String(value['pack']),
+          name: value['name'] as LocalizedText,
+          languages: value['languages'] as PackManifest['languages'],
+          timezone: String(value['timezone']),
+        };
+        if (value['description']) m.description = value['description'] as LocalizedText;
+        pack.manifest = m;
+        break;
+      }
+      case 'record': {
+        const def = value as unknown as RecordTypeDefinition;
+        register('record', pack.records, def.record, def, file, '/record');
+        break;
+      }
+      case 'process': {
+        const def = value as unknown as ProcessDefinition;
+        register('process', pack.processes, def.process, def, file, '/process');
+        break;
+      }
+      case 'roles':
+        for (const [id, r] of Object.entries(value['roles'] as Record<string, RoleDefinition>)) register('role', pack.roles, id, r, file, `/roles/${id}`);
+        break;
+      case 'routing':
+        for (const [id, q] of Object.entries((value['queues'] ?? {}) as Record<string, QueueDefinition>)) register('queue', pack.queues, id, q, file, `/queues/${id}`);
+        for (const [id, t] of Object.entries((value['teams'] ?? {}) as Record<string, { label: LocalizedText; roles?: string[] }>)) register('team', pack.teams, id, t, file, `/teams/${id}`);
+        break;
+      case 'calendars':
+        for (const [id, cal] of Object.entries(value['calendars'] as Record<string, CalendarDefinition>)) {
+          register('calendar', pack.calendars, id, { ...cal, holidays: cal.holidays ?? [] }, file, `/calendars/${id}`);
+        }
+        break;
+      case 'template': {
+        const def = value as unknown as TemplateDefinition;
+        register('template', pack.templates, def.template, def, file, '/template');
+        break;
+      }
+    }
+  }
+  if (!manifestFound && c.problems.length === 0) c.add('pack.yaml', '', 'missing-pack-file');
+
+  checkPackSemantics(pack, c, sources);
+  const errors = c.problems.filter((p) => p.severity === 'error');
+  c.problems.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : a.file < b.file ? -1 : 1));
+  return { pack: errors.length === 0 ? pack : null, problems: c.problems };
+}

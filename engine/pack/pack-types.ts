@@ -1,0 +1,145 @@
+/**
+ * The shape of a definition pack once loaded. The JSON Schemas in definitions/schema/ are
+ * the truth for the YAML files; these types mirror them (keep both in step: the schema tests
+ * load every shipped pack through both).
+ */
+import type { LocalizedText } from '../errors';
+import type { FieldDefinition } from '../fields';
+import type { CalendarDefinition } from '../calendar';
+
+export type { LocalizedText, FieldDefinition, CalendarDefinition };
+
+export interface PackManifest {
+  id: string;
+  name: LocalizedText;
+  description?: LocalizedText;
+  languages: Array<'fr' | 'nl' | 'en'>;
+  timezone: string;
+}
+
+export interface RecordTypeDefinition {
+  record: string;
+  label: LocalizedText;
+  plural?: LocalizedText;
+  /** Field shown as the record's title in lists and pages. */
+  title?: string;
+  fields: Record<string, FieldDefinition>;
+}
+
+/** One action of a transition, entry or exit. Exactly one key is set. */
+export type ActionDefinition =
+  | { set: Record<string, string> }
+  | { assign: { owner?: string; queue?: string | null; team?: string | null } }
+  | { create: { record: string; fields?: Record<string, string> } }
+  | { email: { template: string; to: string } }
+  | { notify: { template: string; role?: string; user?: string } }
+  | { approval: string }
+  | { call: { adapter: string; with?: Record<string, string> } }
+  | { send: { event: string; to: string; data?: Record<string, string> } };
+
+export interface TransitionDefinition {
+  to?: string;
+  if?: string;
+  do?: ActionDefinition[];
+}
+
+export type TransitionSpec = string | TransitionDefinition | TransitionDefinition[];
+
+export interface TimerDefinition {
+  /** ISO 8601 duration, e.g. P15D; business time when `calendar` is set. */
+  delay?: string;
+  /** CEL expression giving a date or datetime, e.g. `record.expires_on`. */
+  at?: string;
+  calendar?: string;
+  to?: string;
+  if?: string;
+  do?: ActionDefinition[];
+}
+
+export interface ApproverDefinition {
+  role?: string;
+  user?: string;
+  /** A record field holding the approver's user id. */
+  field?: string;
+}
+
+export interface ApprovalStepDefinition {
+  'all-of'?: ApproverDefinition[];
+  'any-of'?: ApproverDefinition[];
+  label?: LocalizedText;
+}
+
+export interface ApprovalDefinition {
+  steps: ApprovalStepDefinition[];
+  approved: string;
+  rejected: string;
+  /** Where a recall by the submitter goes; defaults to `rejected`. */
+  recalled?: string;
+}
+
+export interface StateDefinition {
+  type?: 'parallel' | 'final';
+  label?: LocalizedText;
+  status?: string;
+  reason?: LocalizedText;
+  step?: string;
+  initial?: string;
+  states?: Record<string, StateDefinition>;
+  on?: Record<string, TransitionSpec>;
+  after?: TimerDefinition[];
+  entry?: ActionDefinition[];
+  exit?: ActionDefinition[];
+  approval?: ApprovalDefinition;
+}
+
+export interface EventDefinition {
+  label: LocalizedText;
+  /** Roles allowed to send this event; absent means any role that may update the record. */
+  roles?: string[];
+  fields?: Record<string, FieldDefinition>;
+}
+
+export interface ProcessDefinition {
+  process: string;
+  record: string;
+  label: LocalizedText;
+  initial: string;
+  statuses: Record<string, LocalizedText>;
+  steps?: Array<{ id: string; label: LocalizedText }>;
+  events?: Record<string, EventDefinition>;
+  states: Record<string, StateDefinition>;
+}
+
+export type Permission = 'read' | 'create' | 'update';
+
+export interface RoleDefinition {
+  label: LocalizedText;
+  admin?: boolean;
+  records?: Record<string, Permission[]>;
+}
+
+export interface QueueDefinition {
+  label: LocalizedText;
+  /** Roles whose members work this queue. */
+  roles: string[];
+}
+
+export interface TemplateDefinition {
+  template: string;
+  kind: 'email' | 'notification' | 'document';
+  subject: LocalizedText;
+  body: LocalizedText;
+}
+
+export interface Pack {
+  manifest: PackManifest;
+  records: Record<string, RecordTypeDefinition>;
+  processes: Record<string, ProcessDefinition>;
+  roles: Record<string, RoleDefinition>;
+  queues: Record<string, QueueDefinition>;
+  teams: Record<string, { label: LocalizedText; roles?: string[] }>;
+  calendars: Record<string, CalendarDefinition>;
+  templates: Record<string, TemplateDefinition>;
+  /** Where each definition came from, for error positions: `process:census-dossier` → file. */
+  sources: Record<string, string>;
+}

@@ -1,0 +1,285 @@
+/**
+ * Checks beyond the JSON Schema: references between definitions, reachability, labels in
+ * every official language, and the expressions (syntax, types, unknown fields).
+ */
+import { checkExpression, type ExpressionScope } from '../expressions';
+import { validateFieldValue } from '../fields';
+import { validateCalendar } from '../calendar';
+import type { ActionDefinition, Pack, ProcessDefinition, StateDefinition, TransitionDefinition, TransitionSpec } from './pack-types';
+import type { ProblemCollector } from './load-pack';
+import type { ParsedYaml } from './yaml-source';
+import { toPointer } from './yaml-source';
+
+/** Events the engine defines itself; packs may not declare them. */
+export const RESERVED_EVENTS: Record<string, string> = {
+  update: 'field edits',
+  approve: 'approvals',
+  reject: 'approvals',
+  recall: 'approvals',
+};
+
+export interface StateInfo {
+  name: string;
+  def: StateDefinition;
+  parent: string | null;
+  pointer: string;
+}
+
+/** Every state of a process by its (unique) name, in document order. */
+export function collectStates(process: ProcessDefinition): Map<string, StateInfo> {
+  const out = new Map<string, StateInfo>();
+  const walk = (states: Record<string, StateDefinition>, parent: string | null, base: Array<string | number>): void => {
+    for (const [name, def] of Object.entries(states)) {
+      const path = [...base, name];
+      if (!out.has(name)) out.set(name, { name, def, parent, pointer: toPointer(path) });
+      if (def.states) walk(def.states, name, [...path, 'states']);
+    }
+  };
+  walk(process.states, null, ['states']);
+  return out;
+}
+
+export function normaliseTransitions(spec: TransitionSpec): TransitionDefinition[] {
+  if (typeof spec === 'string') return [{ to: spec }];
+  return Array.isArray(spec) ? spec : [spec];
+}
+
+function known(ids: Iterable<string>): string {
+  const list = [...ids];
+  return list.length ? list.join(', ') : '(none)';
+}
+
+export function checkPackSemantics(pack: Pack, c: ProblemCollector, sources: Map<string, ParsedYaml>): void {
+  checkLabels(pack, c, sources);
+
+  for (const [id, cal] of Object.entries(pack.calendars)) {
+    const file = pack.sources[`calendar:${id}`] ?? '';
+    for (const detail of validateCalendar(cal)) c.add(file, `/calendars/${id}`, 'invalid-calendar', { detail });
+  }
+
+  for (const [qid, q] of Object.entries(pack.queues)) {
+    const file = pack.sources[`queue:${qid}`] ?? '';
+    q.roles.forEach((r, i) => {
+      if (!pack.roles[r]) c.add(file, `/queues/${qid}/roles/${i}`, 'unknown-reference', { kind: 'role', id: r, known: known(Object.keys(pack.roles)) });
+    });
+  }
+  for (const [rid, role] of Object.entries(pack.roles)) {
+    const file = pack.sources[`role:${rid}`] ?? '';
+    for (const rt of Object.keys(role.records ?? {})) {
+      if (!pack.records[rt]) c.add(file, `/roles/${rid}/records/${rt}`, 'unknown-reference', { kind: 'record type', id: rt, known: known(Object.keys(pack.records)) });
+    }
+  }
+
+  for (const [rid, rec] of Object.entries(pack.records)) {
+    const file = pack.sources[`record:${rid}`] ?? '';
+    const fieldNames = Object.keys(rec.fields);
+    if (rec.title && !rec.fields[rec.title]) c.add(file, '/title', 'unknown-field', { record: rid, field: rec.title });
+    for (const [fname, f] of Object.entries(rec.fields)) {
+      const base = `/fields/${fname}`;
+      if (f.type === 'enum' && (!f.values || Object.keys(f.values).length === 0)) c.add(file, base, 'enum-without-values');
+      if (f.type === 'reference' && f.to && !pack.records[f.to]) c.add(file, `${base}/to`, 'unknown-reference', { kind: 'record type', id: f.to, known: known(Object.keys(pack.records)) });
+      if (f.default !== undefined) {
+        const r = validateFieldValue(f, f.default);
+        if (!r.ok) c.add(file, `${base}/default`, 'invalid-default', { detail: r.error.en });
+      }
+      if (f.computed) expression(c, file, `${base}/computed`, f.computed, { recordType: rid, recordFields: fieldNames, event: null }, rid);
+    }
+  }
+
+  for (const [pid, process] of Object.entries(pack.processes)) checkProcess(pack, pid, process, c);
+}
+
+function expression(c: ProblemCollector, file: string, path: string, source: string, scope: ExpressionScope, recordType: string): void {
+  const r = checkExpression(source, scope);
+  if (r.ok) return;
+  if (r.code === 'cel-unknown-field') c.add(file, path, 'cel-unknown-field', { field: r.field ?? '', record: recordType });
+  else if (r.code === 'cel-unknown-event-field') c.add(file, path, 'cel-unknown-event-field', { field: r.field ?? '', event: scope.event?.name ?? '' });
+  else c.add(file, path, r.code, { detail: r.detail });
+}
+
+function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemCollector): void {
+  const file = pack.sources[`process:${pid}`] ?? '';
+  const record = pack.records[p.record];
+  if (!record) {
+    c.add(file, '/record', 'unknown-reference', { kind: 'record type', id: p.record, known: known(Object.keys(pack.records)) });
+    return;
+  }
+  const recordFields = Object.keys(record.fields);
+  const states = collectStates(p);
+  const stepIds = new Set((p.steps ?? []).map((s) => s.id));
+  const events = p.events ?? {};
+
+  // Duplicate names anywhere in the tree: targets are by name, so they must be unique.
+  const seen = new Set<string>();
+  const dupWalk = (defs: Record<string, StateDefinition>, base: Array<string | number>): void => {
+    for (const [name, def] of Object.entries(defs)) {
+      const path = [...base, name];
+      if (seen.has(name)) c.add(file, toPointer(path), 'duplicate-state', { state: name });
+      seen.add(name);
+      if (def.states) dupWalk(def.states, [...path, 'states']);
+    }
+  };
+  dupWalk(p.states, ['states']);
+
+  for (const [ev, def] of Object.entries(events)) {
+    if (RESERVED_EVENTS[ev]) c.add(file, `/events/${ev}`, 'reserved-event', { event: ev, why: RESERVED_EVENTS[ev] ?? '' });
+    (def.roles ?? []).forEach((r, i) => {
+      if (!pack.roles[r]) c.add(file, `/events/${ev}/roles/${i}`, 'unknown-reference', { kind: 'role', id: r, known: known(Object.keys(pack.roles)) });
+    });
+  }
+
+  const stateRef = (path: string, target: string | undefined): void => {
+    if (target !== undefined && !states.has(target)) c.add(file, path, 'unknown-state', { state: target, known: known(states.keys()) });
+  };
+  stateRef('/initial', p.initial);
+  if (!p.states[p.initial] && states.has(p.initial)) c.add(file, '/initial', 'bad-initial', { state: p.initial, known: known(Object.keys(p.states)) });
+
+  const checkActions = (actions: ActionDefinition[] | undefined, base: string, scope: ExpressionScope): void => {
+    (actions ?? []).forEach((a, i) => {
+      const path = `${base}/${i}`;
+      if ('set' in a) {
+        for (const [f, expr] of Object.entries(a.set)) {
+          if (!record.fields[f]) c.add(file, `${path}/set/${f}`, 'unknown-field', { record: p.record, field: f });
+          expression(c, file, `${path}/set/${f}`, expr, scope, p.record);
+        }
+      } else if ('assign' in a) {
+        if (a.assign.owner) expression(c, file, `${path}/assign/owner`, a.assign.owner, scope, p.record);
+        if (a.assign.queue && !pack.queues[a.assign.queue]) c.add(file, `${path}/assign/queue`, 'unknown-reference', { kind: 'queue', id: a.assign.queue, known: known(Object.keys(pack.queues)) });
+        if (a.assign.team && !pack.teams[a.assign.team]) c.add(file, `${path}/assign/team`, 'unknown-reference', { kind: 'team', id: a.assign.team, known: known(Object.keys(pack.teams)) });
+      } else if ('create' in a) {
+        const target = pack.records[a.create.record];
+        if (!target) c.add(file, `${path}/create/record`, 'unknown-reference', { kind: 'record type', id: a.create.record, known: known(Object.keys(pack.records)) });
+        for (const [f, expr] of Object.entries(a.create.fields ?? {})) {
+          if (target && !target.fields[f]) c.add(file, `${path}/create/fields/${f}`, 'unknown-field', { record: a.create.record, field: f });
+          expression(c, file, `${path}/create/fields/${f}`, expr, scope, p.record);
+        }
+      } else if ('email' in a) {
+        if (!pack.templates[a.email.template]) c.add(file, `${path}/email/template`, 'unknown-reference', { kind: 'template', id: a.email.template, known: known(Object.keys(pack.templates)) });
+        expression(c, file, `${path}/email/to`, a.email.to, scope, p.record);
+      } else if ('notify' in a) {
+        if (!pack.templates[a.notify.template]) c.add(file, `${path}/notify/template`, 'unknown-reference', { kind: 'template', id: a.notify.template, known: known(Object.keys(pack.templates)) });
+        if (a.notify.role && !pack.roles[a.notify.role]) c.add(file, `${path}/notify/role`, 'unknown-reference', { kind: 'role', id: a.notify.role, known: known(Object.keys(pack.roles)) });
+        if (a.notify.user) expression(c, file, `${path}/notify/user`, a.notify.user, scope, p.record);
+      } else if ('call' in a) {
+        for (const [k, expr] of Object.entries(a.call.with ?? {})) expression(c, file, `${path}/call/with/${k}`, expr, scope, p.record);
+      } else if ('send' in a) {
+        expression(c, file, `${path}/send/to`, a.send.to, scope, p.record);
+        for (const [k, expr] of Object.entries(a.send.data ?? {})) expression(c, file, `${path}/send/data/${k}`, expr, scope, p.record);
+      }
+    });
+  };
+
+  const noEvent: ExpressionScope = { recordType: p.record, recordFields, event: null };
+  const eventScope = (ev: string): ExpressionScope => ({ recordType: p.record, recordFields, event: { name: ev, fields: Object.keys(events[ev]?.fields ?? {}) } });
+
+  for (const info of states.values()) {
+    const s = info.def;
+    const base = info.pointer;
+    if (s.states && s.type !== 'parallel') {
+      if (!s.initial) c.add(file, base, 'missing-initial', { state: info.name });
+      else if (!s.states[s.initial]) c.add(file, `${base}/initial`, 'bad-initial', { state: s.initial, known: known(Object.keys(s.states)) });
+    }
+    if (s.status !== undefined && !p.statuses[s.status]) c.add(file, `${base}/status`, 'unknown-reference', { kind: 'status', id: s.status, known: known(Object.keys(p.statuses)) });
+    if (!s.states) {
+      let cur: StateInfo | undefined = info;
+      let status: string | undefined;
+      while (cur && status === undefined) {
+        status = cur.def.status;
+        cur = cur.parent ? states.get(cur.parent) : undefined;
+      }
+      if (status === undefined) c.add(file, base, 'missing-status', { state: info.name });
+    }
+    if (s.step !== undefined && !stepIds.has(s.step)) c.add(file, `${base}/step`, 'unknown-reference', { kind: 'step', id: s.step, known: known(stepIds) });
+    checkActions(s.entry, `${base}/entry`, noEvent);
+    checkActions(s.exit, `${base}/exit`, noEvent);
+    for (const [ev, spec] of Object.entries(s.on ?? {})) {
+      const evPath = `${base}/on/${ev}`;
+      if (!events[ev]) c.add(file, evPath, 'unknown-event', { event: ev });
+      const scope = events[ev] ? eventScope(ev) : noEvent;
+      const list = normaliseTransitions(spec);
+      list.forEach((t, i) => {
+        const tPath = typeof spec === 'string' ? evPath : Array.isArray(spec) ? `${evPath}/${i}` : evPath;
+        stateRef(typeof spec === 'string' ? evPath : `${tPath}/to`, t.to);
+        if (t.if) expression(c, file, `${tPath}/if`, t.if, scope, p.record);
+        checkActions(t.do, `${tPath}/do`, scope);
+      });
+    }
+    (s.after ?? []).forEach((t, i) => {
+      const tPath = `${base}/after/${i}`;
+      stateRef(`${tPath}/to`, t.to);
+      if (t.calendar && !pack.calendars[t.calendar]) c.add(file, `${tPath}/calendar`, 'unknown-reference', { kind: 'calendar', id: t.calendar, known: known(Object.keys(pack.calendars)) });
+      if (t.at) expression(c, file, `${tPath}/at`, t.at, noEvent, p.record);
+      if (t.if) expression(c, file, `${tPath}/if`, t.if, noEvent, p.record);
+      checkActions(t.do, `${tPath}/do`, noEvent);
+    });
+    if (s.approval) {
+      const a = s.approval;
+      stateRef(`${base}/approval/approved`, a.approved);
+      stateRef(`${base}/approval/rejected`, a.rejected);
+      stateRef(`${base}/approval/recalled`, a.recalled);
+      a.steps.forEach((step, si) => {
+        const list = step['all-of'] ?? step['any-of'] ?? [];
+        const key = step['all-of'] ? 'all-of' : 'any-of';
+        list.forEach((ap, ai) => {
+          const apPath = `${base}/approval/steps/${si}/${key}/${ai}`;
+          if (ap.role && !pack.roles[ap.role]) c.add(file, `${apPath}/role`, 'unknown-reference', { kind: 'role', id: ap.role, known: known(Object.keys(pack.roles)) });
+          if (ap.field && !record.fields[ap.field]) c.add(file, `${apPath}/field`, 'unknown-field', { record: p.record, field: ap.field });
+        });
+      });
+    }
+  }
+
+  // Reachability: entering a state enters its ancestors, its initial child, or every region.
+  const reached = new Set<string>();
+  const queue: string[] = [];
+  const reach = (name: string | undefined): void => {
+    if (!name || reached.has(name) || !states.has(name)) return;
+    reached.add(name);
+    queue.push(name);
+  };
+  reach(p.initial);
+  while (queue.length) {
+    const name = queue.shift() as string;
+    const info = states.get(name);
+    if (!info) continue;
+    const s = info.def;
+    reach(info.parent ?? undefined);
+    if (s.states) {
+      if (s.type === 'parallel') Object.keys(s.states).forEach(reach);
+      else reach(s.initial);
+    }
+    for (const spec of Object.values(s.on ?? {})) normaliseTransitions(spec).forEach((t) => reach(t.to));
+    (s.after ?? []).forEach((t) => reach(t.to));
+    if (s.approval) {
+      reach(s.approval.approved);
+      reach(s.approval.rejected);
+      reach(s.approval.recalled);
+    }
+  }
+  for (const info of states.values()) {
+    if (!reached.has(info.name)) c.add(file, info.pointer, 'unreachable-state', { state: info.name });
+  }
+}
+
+const TEXT_KEYS = new Set(['fr', 'nl', 'en']);
+
+/** Every bilingual text (an object of fr/nl/en keys) must carry each language the pack declares. */
+function checkLabels(pack: Pack, c: ProblemCollector, sources: Map<string, ParsedYaml>): void {
+  const required = pack.manifest.languages.filter((l) => l === 'fr' || l === 'nl');
+  const langs = required.length ? required : (['fr', 'nl'] as const);
+  const names: Record<string, string> = { fr: 'français / Frans', nl: 'néerlandais / Nederlands' };
+  for (const [file, src] of sources) {
+    if (src.errors.length) continue;
+    const walk = (v: unknown, path: Array<string | number>): void => {
+      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i]));
+      if (v === null || typeof v !== 'object') return;
+      const keys = Object.keys(v);
+      if (keys.length > 0 && keys.every((k) => TEXT_KEYS.has(k))) {
+        for (const l of langs) if (!(l in v)) c.add(file, toPointer(path), 'missing-label', { lang: names[l] ?? l });
+        return;
+      }
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    };
+    walk(src.value, []);
+  }
+}
