@@ -414,18 +414,19 @@ export const messages = {
   inListItem(ctx: MessageContext, position: number, inner: FieldMessage): FieldMessage {
     return {
       code: inner.code,
-      fr: `Élément ${position} de la liste ${fieldFr(ctx.label)} : ${inner.fr}`,
-      nl: `Element ${position} van de lijst ${fieldNl(ctx.label)}: ${inner.nl}`,
-      en: `Item ${position} of the list ${fieldEn(ctx.label)}: ${inner.en}`,
+      fr: `Élément ${position} de la liste ${fieldFr(ctx.label)} — ${inner.fr}`,
+      nl: `Element ${position} van de lijst ${fieldNl(ctx.label)} — ${inner.nl}`,
+      en: `Item ${position} of the list ${fieldEn(ctx.label)} — ${inner.en}`,
     };
   },
 
+  /** `problems` are technical (they come from the upload system): only in the English text. */
   invalidFile(ctx: MessageContext, problems: readonly string[]): FieldMessage {
     const detail = problems.join(', ');
     return message(
       'invalid-file',
-      `Le fichier joint au champ ${fieldFr(ctx.label)} n'est pas valide (${detail}) : joignez-le à nouveau.`,
-      `Het bestand bij het veld ${fieldNl(ctx.label)} is ongeldig (${detail}): voeg het opnieuw toe.`,
+      `Le fichier joint au champ ${fieldFr(ctx.label)} est incomplet ou endommagé : joignez-le à nouveau.`,
+      `Het bestand bij het veld ${fieldNl(ctx.label)} is onvolledig of beschadigd: voeg het opnieuw toe.`,
       `The file attached to the field ${fieldEn(ctx.label)} is not valid (${detail}): attach it again.`,
     );
   },

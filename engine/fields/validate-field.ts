@@ -87,7 +87,7 @@ export function validateFieldValue(def: FieldDefinition, value: unknown): FieldR
       return enterprise.ok ? ok(enterprise.formatted) : fail(messages.invalidEnterpriseNumber(ctx, enterprise.problem));
     }
     case 'address':
-      return validateAddress(ctx, value);
+      return validateAddress(def, ctx, value);
     case 'reference':
       // Only the shape is checked here: whether the record exists needs storage (runtime).
       return typeof value === 'string' && value.trim() !== ''
@@ -239,7 +239,7 @@ function validateEnum(def: FieldDefinition, ctx: MessageContext, value: unknown)
 const ADDRESS_KEYS = new Set(['street', 'number', 'box', 'postalCode', 'city', 'country']);
 const REQUIRED_ADDRESS_PARTS: readonly AddressPart[] = ['street', 'number', 'postalCode', 'city'];
 
-function validateAddress(ctx: MessageContext, value: unknown): FieldResult {
+function validateAddress(def: FieldDefinition, ctx: MessageContext, value: unknown): FieldResult {
   if (!isPlainObject(value)) return fail(messages.addressMissingParts(ctx, REQUIRED_ADDRESS_PARTS));
   const unknown = Object.keys(value).filter((key) => !ADDRESS_KEYS.has(key));
   if (unknown.length > 0) return fail(messages.addressUnknownParts(ctx, unknown));
@@ -259,11 +259,11 @@ function validateAddress(ctx: MessageContext, value: unknown): FieldResult {
   const countryText = textPart(value['country']);
   const country = countryText === null ? 'BE' : countryText.toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) {
-    return fail(messages.addressCountry({ ...ctx, shown: ctx.shown === null ? null : countryText }));
+    return fail(messages.addressCountry(contextFor(def, countryText)));
   }
   // Belgian postal codes (bpost) are 4 digits from 1000 (Brussels) to 9999.
   if (country === 'BE' && !/^[1-9]\d{3}$/.test(postalCode)) {
-    return fail(messages.invalidBelgianPostalCode({ ...ctx, shown: ctx.shown === null ? null : postalCode }));
+    return fail(messages.invalidBelgianPostalCode(contextFor(def, postalCode)));
   }
 
   const address: Address = { street, number, postalCode, city, country };

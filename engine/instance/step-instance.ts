@@ -261,7 +261,9 @@ export function applyEvent(p: CompiledProcess, snap: InstanceSnapshot, event: En
       }
       throw validationError(errors);
     }
-    data = write.values;
+    // Declared but absent payload fields are null, so `event.x != null` works in expressions.
+    data = {};
+    for (const k of Object.keys(defs)) data[k] = write.values[k] ?? null;
   }
   const full: EngineEvent = { ...event, data };
   const state = summarise(p, snap);

@@ -229,6 +229,14 @@ describe('address fields', () => {
     expect(codeOf(validateFieldValue(field('address'), value))).toBe('invalid-postal-code');
   });
 
+  it('quotes the refused postal code unless the field holds personal data', () => {
+    const value = { street: 'Rue de la Loi', number: '16', postalCode: '999', city: 'Bruxelles' };
+    const shown = validateFieldValue(field('address'), value);
+    const masked = validateFieldValue(field('address', { pii: true }), value);
+    expect(shown.ok ? '' : shown.error.fr).toContain('Le code postal 999 ');
+    expect(masked.ok ? '' : masked.error.fr).toMatch(/^Le code postal n'est pas valide/);
+  });
+
   it('accepts a foreign postal code for a foreign address', () => {
     const value = { street: 'Rue de Rivoli', number: '1', postalCode: '75001', city: 'Paris', country: 'FR' };
     expect(valueOf(validateFieldValue(field('address'), value))).toMatchObject({ postalCode: '75001', country: 'FR' });
