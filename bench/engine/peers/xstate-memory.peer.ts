@@ -6,10 +6,8 @@
  */
 import { assign, createActor, setup } from 'xstate';
 
+import { amountFor, DIRECTOR_THRESHOLD } from './approval-shape';
 import { latencyRecorder, stopwatch, toPeerResult, type PeerResult } from './peer-result';
-
-/** Amount above which a director must approve after the manager. */
-export const DIRECTOR_THRESHOLD = 1000;
 
 type ApprovalEvent = { type: 'submit' } | { type: 'approve'; by: 'manager' | 'director' };
 
@@ -54,11 +52,6 @@ export const approvalMachine = setup({
     approved: { type: 'final' },
   },
 });
-
-/** Half the instances need the director: odd i → 500, even i → 5000. */
-export function amountFor(i: number): number {
-  return i % 2 ? 500 : 5000;
-}
 
 export async function runXStateMemory(opts: { instances: number }): Promise<PeerResult> {
   const latencies = latencyRecorder();

@@ -124,7 +124,6 @@ describe('addBusinessDuration with working hours', () => {
     const began = performance.now();
     for (let i = 0; i < runs; i++) addBusinessDuration(start + i * 60_000, duration, TOWN_HALL);
     const perRun = (performance.now() - began) / runs;
-    console.log("perRun ms", perRun);
     expect(perRun).toBeLessThan(0.5);
   });
 });

@@ -13,21 +13,30 @@ function lcg(seed: number): () => number {
   };
 }
 
+const WEEKDAY_NUMBERS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+const referenceFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Straight from Intl, as an independent reference for the cached offset table. */
 function intlParts(ms: number, timeZone: string): Record<string, number> {
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  let formatter = referenceFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    referenceFormatters.set(timeZone, formatter);
+  }
   const result: Record<string, number> = {};
   for (const part of formatter.formatToParts(ms)) {
-    if (part.type !== 'literal') result[part.type] = Number(part.value);
+    if (part.type === 'weekday') result.weekday = WEEKDAY_NUMBERS[part.value];
+    else if (part.type !== 'literal') result[part.type] = Number(part.value);
   }
   return result;
 }
@@ -79,17 +88,16 @@ describe('localParts', () => {
     const to = Date.UTC(2100, 0, 1);
     for (let i = 0; i < 300; i++) {
       const ms = Math.floor(from + random() * (to - from));
-      const { weekday, millisecond, ...parts } = localParts(ms, zone);
+      const { millisecond, ...parts } = localParts(ms, zone);
       expect({ ms, ...parts }).toEqual({ ms, ...intlParts(ms, zone) });
       expect(millisecond).toBe(((ms % 1000) + 1000) % 1000);
-      expect(weekday).toBeGreaterThanOrEqual(0);
     }
   });
 
   it('agrees with Intl.DateTimeFormat every 20 minutes around both 2026 changes in Brussels', () => {
     for (const day of [Date.UTC(2026, 2, 28), Date.UTC(2026, 9, 24)]) {
       for (let ms = day; ms < day + 3 * 24 * HOUR; ms += 20 * 60_000) {
-        const { weekday, millisecond, ...parts } = localParts(ms, BRUSSELS);
+        const { millisecond, ...parts } = localParts(ms, BRUSSELS);
         expect({ at: iso(ms), ...parts }).toEqual({ at: iso(ms), ...intlParts(ms, BRUSSELS) });
       }
     }

@@ -1,0 +1,267 @@
+/**
+ * The embedded default store: one SQLite file through better-sqlite3, WAL mode,
+ * synchronous=FULL so that an acknowledged commit survives a power cut
+ * (https://www.sqlite.org/pragma.html#pragma_synchronous).
+ */
+import Database from 'better-sqlite3';
+import type {
+  HistoryRow,
+  InstanceQuery,
+  InstanceRow,
+  OutboxRow,
+  PackVersionRow,
+  RecordStore,
+  StoreTx,
+  TimerRow,
+  UserRow,
+} from '../../runtime/ports/record-store.port';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS instances (
+  id TEXT PRIMARY KEY, record_type TEXT NOT NULL, process TEXT NOT NULL, pack_id TEXT NOT NULL,
+  pack_version INTEGER NOT NULL, xstate_version TEXT NOT NULL, title TEXT, snapshot TEXT NOT NULL,
+  status TEXT NOT NULL, reason TEXT, step TEXT, states TEXT NOT NULL, owner TEXT, queue TEXT, team TEXT,
+  done INTEGER NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_by TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS instances_type_status ON instances(record_type, status, created_at);
+CREATE INDEX IF NOT EXISTS instances_queue ON instances(queue, created_at);
+CREATE INDEX IF NOT EXISTS instances_owner ON instances(owner, created_at);
+CREATE INDEX IF NOT EXISTS instances_created ON instances(record_type, created_at);
+CREATE TABLE IF NOT EXISTS history (
+  instance_id TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, event_type TEXT NOT NULL,
+  data TEXT NOT NULL, changes TEXT NOT NULL, from_states TEXT NOT NULL, to_states TEXT NOT NULL,
+  PRIMARY KEY (instance_id, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timers (
+  instance_id TEXT NOT NULL, key TEXT NOT NULL, event_type TEXT NOT NULL, due_at INTEGER NOT NULL,
+  lease_owner TEXT, lease_until INTEGER, PRIMARY KEY (instance_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS timers_due ON timers(due_at);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT, kind TEXT NOT NULL, payload TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE, status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL, last_error TEXT, created_at TEXT NOT NULL, lease_owner TEXT, lease_until INTEGER
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS packs (
+  pack_id TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, files TEXT NOT NULL,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL, published_at TEXT, PRIMARY KEY (pack_id, version)
+);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, password_hash TEXT NOT NULL,
+  roles TEXT NOT NULL, language TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL);
+`;
+
+interface InstanceDbRow {
+  id: string; record_type: string; process: string; pack_id: string; pack_version: number; xstate_version: string;
+  title: string | null; snapshot: string; status: string; reason: string | null; step: string | null; states: string;
+  owner: string | null; queue: string | null; team: string | null; done: number; version: number;
+  created_at: string; updated_at: string; created_by: string;
+}
+
+function toInstance(r: InstanceDbRow): InstanceRow {
+  return {
+    id: r.id, recordType: r.record_type, process: r.process, packId: r.pack_id, packVersion: r.pack_version,
+    xstateVersion: r.xstate_version, title: r.title, snapshot: JSON.parse(r.snapshot) as InstanceRow['snapshot'],
+    status: r.status, reason: r.reason ? (JSON.parse(r.reason) as InstanceRow['reason']) : null, step: r.step,
+    states: JSON.parse(r.states) as string[], owner: r.owner, queue: r.queue, team: r.team, done: r.done === 1,
+    version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, createdBy: r.created_by,
+  };
+}
+
+function instanceParams(row: InstanceRow): Record<string, unknown> {
+  return {
+    id: row.id, record_type: row.recordType, process: row.process, pack_id: row.packId, pack_version: row.packVersion,
+    xstate_version: row.xstateVersion, title: row.title, snapshot: JSON.stringify(row.snapshot), status: row.status,
+    reason: row.reason ? JSON.stringify(row.reason) : null, step: row.step, states: JSON.stringify(row.states),
+    owner: row.owner, queue: row.queue, team: row.team, done: row.done ? 1 : 0, version: row.version,
+    created_at: row.createdAt, updated_at: row.updatedAt, created_by: row.createdBy,
+  };
+}
+
+interface TimerDbRow { instance_id: string; key: string; event_type: string; due_at: number; lease_owner: string | null; lease_until: number | null }
+const toTimer = (r: TimerDbRow): TimerRow => ({ instanceId: r.instance_id, key: r.key, eventType: r.event_type, dueAt: r.due_at, leaseOwner: r.lease_owner, leaseUntil: r.lease_until });
+
+interface OutboxDbRow { id: number; instance_id: string | null; kind: string; payload: string; idempotency_key: string; status: OutboxRow['status']; attempts: number; next_attempt_at: number; last_error: string | null; created_at: string }
+const toOutbox = (r: OutboxDbRow): OutboxRow => ({
+  id: r.id, instanceId: r.instance_id, kind: r.kind, payload: JSON.parse(r.payload) as Record<string, unknown>, idempotencyKey: r.idempotency_key,
+  status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, createdAt: r.created_at,
+});
+
+const SORT_COLUMNS: Record<InstanceQuery['sort'], string> = { createdAt: 'created_at', updatedAt: 'updated_at', title: 'title', status: 'status' };
+
+export interface SqliteStoreOptions {
+  /** FULL by default; NORMAL only for throwaway data (it may lose the last commits on power loss). */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): RecordStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+
+  const st = {
+    getInstance: db.prepare<[string], InstanceDbRow>('SELECT * FROM instances WHERE id = ?'),
+    insertInstance: db.prepare(`INSERT INTO instances (id, record_type, process, pack_id, pack_version, xstate_version, title, snapshot, status, reason, step, states, owner, queue, team, done, version, created_at, updated_at, created_by)
+      VALUES (@id, @record_type, @process, @pack_id, @pack_version, @xstate_version, @title, @snapshot, @status, @reason, @step, @states, @owner, @queue, @team, @done, @version, @created_at, @updated_at, @created_by)`),
+    updateInstance: db.prepare(`UPDATE instances SET title=@title, snapshot=@snapshot, status=@status, reason=@reason, step=@step, states=@states, owner=@owner, queue=@queue, team=@team, done=@done, version=@version, updated_at=@updated_at
+      WHERE id=@id AND version=@expected`),
+    appendHistory: db.prepare('INSERT INTO history (instance_id, version, at, actor, event_type, data, changes, from_states, to_states) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    getHistory: db.prepare<[string], { instance_id: string; version: number; at: string; actor: string; event_type: string; data: string; changes: string; from_states: string; to_states: string }>('SELECT * FROM history WHERE instance_id = ? ORDER BY version'),
+    setTimer: db.prepare('INSERT INTO timers (instance_id, key, event_type, due_at) VALUES (?, ?, ?, ?) ON CONFLICT(instance_id, key) DO UPDATE SET event_type=excluded.event_type, due_at=excluded.due_at, lease_owner=NULL, lease_until=NULL'),
+    deleteTimer: db.prepare('DELETE FROM timers WHERE instance_id = ? AND key = ?'),
+    dueTimers: db.prepare<[number, number, number], TimerDbRow>('SELECT * FROM timers WHERE due_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY due_at LIMIT ?'),
+    leaseTimer: db.prepare('UPDATE timers SET lease_owner = ?, lease_until = ? WHERE instance_id = ? AND key = ?'),
+    listTimers: db.prepare<[number], TimerDbRow>('SELECT * FROM timers ORDER BY due_at LIMIT ?'),
+    enqueue: db.prepare('INSERT OR IGNORE INTO outbox (instance_id, kind, payload, idempotency_key, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    dueOutbox: db.prepare<[number, number, number], OutboxDbRow>("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?"),
+    leaseOutbox: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?'),
+    completeOutbox: db.prepare("UPDATE outbox SET status = 'done', lease_owner = NULL, lease_until = NULL, attempts = attempts + 1 WHERE id = ?"),
+    failOutbox: db.prepare('UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?'),
+    retryOutbox: db.prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status = 'dead'"),
+    countInstances: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instances'),
+    savePack: db.prepare('INSERT OR REPLACE INTO packs (pack_id, version, status, files, created_at, created_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    supersede: db.prepare("UPDATE packs SET status = 'superseded' WHERE pack_id = ? AND status = 'published'"),
+    publish: db.prepare("UPDATE packs SET status = 'published', published_at = ? WHERE pack_id = ? AND version = ?"),
+    upsertUser: db.prepare('INSERT INTO users (id, username, display_name, password_hash, roles, language) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username=excluded.username, display_name=excluded.display_name, password_hash=excluded.password_hash, roles=excluded.roles'),
+    userByName: db.prepare<[string], { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }>('SELECT * FROM users WHERE username = ?'),
+    userById: db.prepare<[string], { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }>('SELECT * FROM users WHERE id = ?'),
+    setLanguage: db.prepare('UPDATE users SET language = ? WHERE id = ?'),
+    createSession: db.prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
+    getSession: db.prepare<[string, number], { user_id: string }>('SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+    delivery: db.prepare('INSERT INTO deliveries (kind, at, body) VALUES (?, ?, ?)'),
+    deliveries: db.prepare<[string, number], { id: number; at: string; body: string }>('SELECT * FROM deliveries WHERE kind = ? ORDER BY id DESC LIMIT ?'),
+  };
+
+  const tx: StoreTx = {
+    getInstance: (id) => {
+      const r = st.getInstance.get(id);
+      return r ? toInstance(r) : null;
+    },
+    insertInstance: (row) => void st.insertInstance.run(instanceParams(row)),
+    updateInstance: (row, expected) => st.updateInstance.run({ ...instanceParams(row), expected }).changes === 1,
+    appendHistory: (h) =>
+      void st.appendHistory.run(h.instanceId, h.version, h.at, h.actor, h.eventType, JSON.stringify(h.data), JSON.stringify(h.changes), JSON.stringify(h.fromStates), JSON.stringify(h.toStates)),
+    setTimer: (t) => void st.setTimer.run(t.instanceId, t.key, t.eventType, t.dueAt),
+    deleteTimer: (id, key) => void st.deleteTimer.run(id, key),
+    enqueueOutbox: (rows) => {
+      const now = new Date().toISOString();
+      for (const r of rows) st.enqueue.run(r.instanceId, r.kind, JSON.stringify(r.payload), r.idempotencyKey, r.nextAttemptAt, now);
+    },
+    // Inside a transaction, better-sqlite3 runs a nested transaction as a SAVEPOINT.
+    savepoint: (fn) => db.transaction(fn)(),
+  };
+
+  const mapUser = (r: { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }): UserRow => ({
+    id: r.id, username: r.username, displayName: r.display_name, passwordHash: r.password_hash, roles: JSON.parse(r.roles) as string[], language: r.language,
+  });
+
+  const store: RecordStore = {
+    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
+    writeBatch: (fn) => db.transaction(() => fn(tx)).immediate(),
+    getInstance: tx.getInstance,
+    listInstances: (q) => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (q.recordTypes.length === 0) return { rows: [], total: 0 };
+      where.push(`record_type IN (${q.recordTypes.map(() => '?').join(',')})`);
+      params.push(...q.recordTypes);
+      for (const [k, v] of Object.entries(q.filters)) {
+        if (v === undefined) continue;
+        const col = { status: 'status', queue: 'queue', owner: 'owner', team: 'team', step: 'step', process: 'process' }[k];
+        if (!col) continue;
+        where.push(`${col} = ?`);
+        params.push(v);
+      }
+      if (q.text) {
+        where.push("title LIKE ? ESCAPE '\\'");
+        params.push(`%${q.text.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+      }
+      const w = where.join(' AND ');
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM instances WHERE ${w}`).get(...params) as { n: number }).n;
+      const dir = q.direction === 'asc' ? 'ASC' : 'DESC';
+      const rows = db
+        .prepare(`SELECT * FROM instances WHERE ${w} ORDER BY ${SORT_COLUMNS[q.sort]} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
+        .all(...params, q.limit, q.offset) as InstanceDbRow[];
+      return { rows: rows.map(toInstance), total };
+    },
+    getHistory: (id) =>
+      st.getHistory.all(id).map((r): HistoryRow => ({
+        instanceId: r.instance_id, version: r.version, at: r.at, actor: r.actor, eventType: r.event_type,
+        data: JSON.parse(r.data) as Record<string, unknown>, changes: JSON.parse(r.changes) as HistoryRow['changes'],
+        fromStates: JSON.parse(r.from_states) as string[], toStates: JSON.parse(r.to_states) as string[],
+      })),
+    countInstances: () => st.countInstances.get()?.n ?? 0,
+    claimDueTimers: (now, owner, leaseMs, limit) =>
+      db.transaction(() => {
+        const rows = st.dueTimers.all(now, now, limit);
+        for (const r of rows) st.leaseTimer.run(owner, now + leaseMs, r.instance_id, r.key);
+        return rows.map((r) => ({ ...toTimer(r), leaseOwner: owner, leaseUntil: now + leaseMs }));
+      }).immediate(),
+    listTimers: (limit) => st.listTimers.all(limit).map(toTimer),
+    claimOutbox: (now, owner, leaseMs, limit) =>
+      db.transaction(() => {
+        const rows = st.dueOutbox.all(now, now, limit);
+        for (const r of rows) st.leaseOutbox.run(owner, now + leaseMs, r.id);
+        return rows.map(toOutbox);
+      }).immediate(),
+    completeOutbox: (id) => void st.completeOutbox.run(id),
+    failOutbox: (id, error, next, dead) => void st.failOutbox.run(dead ? 'dead' : 'pending', error, next, id),
+    retryOutbox: (id, now) => st.retryOutbox.run(now, id).changes === 1,
+    listOutbox: (status, limit) =>
+      (status
+        ? (db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit) as OutboxDbRow[])
+        : (db.prepare('SELECT * FROM outbox ORDER BY id DESC LIMIT ?').all(limit) as OutboxDbRow[])
+      ).map(toOutbox),
+    savePackVersion: (r) => void st.savePack.run(r.packId, r.version, r.status, JSON.stringify(r.files), r.createdAt, r.createdBy, r.publishedAt),
+    listPackVersions: (packId) =>
+      (packId
+        ? (db.prepare('SELECT * FROM packs WHERE pack_id = ? ORDER BY version').all(packId) as Array<Record<string, unknown>>)
+        : (db.prepare('SELECT * FROM packs ORDER BY pack_id, version').all() as Array<Record<string, unknown>>)
+      ).map(toPackRow),
+    getPackVersion: (packId, version) => {
+      const r = db.prepare('SELECT * FROM packs WHERE pack_id = ? AND version = ?').get(packId, version) as Record<string, unknown> | undefined;
+      return r ? toPackRow(r) : null;
+    },
+    publishPackVersion: (packId, version, at) =>
+      db.transaction(() => {
+        st.supersede.run(packId);
+        st.publish.run(at, packId, version);
+      }).immediate(),
+    upsertUser: (u) => void st.upsertUser.run(u.id, u.username, u.displayName, u.passwordHash, JSON.stringify(u.roles), u.language),
+    getUserByName: (name) => {
+      const r = st.userByName.get(name);
+      return r ? mapUser(r) : null;
+    },
+    getUser: (id) => {
+      const r = st.userById.get(id);
+      return r ? mapUser(r) : null;
+    },
+    setUserLanguage: (id, lang) => void st.setLanguage.run(lang, id),
+    createSession: (h, u, exp) => void st.createSession.run(h, u, exp),
+    getSession: (h, now) => {
+      const r = st.getSession.get(h, now);
+      return r ? { userId: r.user_id } : null;
+    },
+    deleteSession: (h) => void st.deleteSession.run(h),
+    recordDelivery: (kind, row) => void st.delivery.run(kind, new Date().toISOString(), JSON.stringify(row)),
+    listDeliveries: (kind, limit) => st.deliveries.all(kind, limit).map((r) => ({ id: r.id, at: r.at, ...(JSON.parse(r.body) as Record<string, unknown>) })),
+    close: () => db.close(),
+  };
+  return store;
+}
+
+function toPackRow(r: Record<string, unknown>): PackVersionRow {
+  return {
+    packId: String(r['pack_id']), version: Number(r['version']), status: r['status'] as PackVersionRow['status'],
+    files: JSON.parse(String(r['files'])) as Record<string, string>, createdAt: String(r['created_at']),
+    createdBy: String(r['created_by']), publishedAt: r['published_at'] === null ? null : String(r['published_at']),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run cli -- <command>`:
+ *   validate <pack-dir> [--lang fr|nl|en]   every problem as file:line:col: message (path); exit 1 on errors
+ *   serve                                   start the server (PORT, DATA_DIR, PACK_DIR …)
+ *   export-pack <out-dir> [--version N]     write the published (or given) pack version's files
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { formatProblem } from '../../engine/errors';
+import { loadPack } from '../../engine/pack';
+import { ConfigError, loadConfig } from '../config/config';
+import { readPackDir } from '../packs/pack-files';
+import { createRuntime, startServer } from '../server';
+
+function usage(): never {
+  process.stderr.write('Usage: npm run cli -- validate <pack-dir> [--lang fr|nl|en] | serve | export-pack <out-dir> [--version N]\n');
+  process.exit(2);
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === 'validate') {
+    const dir = args.find((a) => !a.startsWith('--') && a !== flag(args, '--lang'));
+    if (!dir) usage();
+    const lang = (flag(args, '--lang') ?? 'en') as 'fr' | 'nl' | 'en';
+    let files: Record<string, string>;
+    try {
+      files = readPackDir(resolve(dir));
+    } catch (e) {
+      process.stderr.write(`${dir}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const result = loadPack(files);
+    for (const p of result.problems) process.stdout.write(`${join(dir, formatProblem(p, lang))}\n`);
+    const errors = result.problems.filter((p) => p.severity === 'error').length;
+    process.stdout.write(errors ? `${errors} error(s)\n` : `${dir}: valid (${Object.keys(result.pack?.processes ?? {}).length} processes, ${Object.keys(result.pack?.records ?? {}).length} record types)\n`);
+    return errors ? 1 : 0;
+  }
+  if (command === 'serve') {
+    const server = await startServer(loadConfig());
+    process.stdout.write(`civic-flow is running at ${server.url}/ (pack ${server.packs.packId} v${server.packs.active().version}, data in ${loadConfig().dataDir})\n`);
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return -1;
+  }
+  if (command === 'export-pack') {
+    const out = args.find((a) => !a.startsWith('--') && a !== flag(args, '--version'));
+    if (!out) usage();
+    const runtime = await createRuntime({ ...loadConfig(), seedDemo: false });
+    try {
+      const v = flag(args, '--version');
+      const version = v ? Number(v) : runtime.packs.active().version;
+      const row = runtime.store.getPackVersion(runtime.packs.packId, version);
+      if (!row) {
+        process.stderr.write(`No version ${version} of pack ${runtime.packs.packId}\n`);
+        return 1;
+      }
+      for (const [file, text] of Object.entries(row.files)) {
+        const target = join(resolve(out), file);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, text);
+      }
+      process.stdout.write(`Exported ${runtime.packs.packId} v${version} (${Object.keys(row.files).length} files) to ${out}\n`);
+      return 0;
+    } finally {
+      await runtime.close();
+    }
+  }
+  usage();
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof ConfigError ? 'Configuration error: ' : ''}${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

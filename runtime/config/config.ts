@@ -1,0 +1,51 @@
+/**
+ * Configuration, read once at start-up: every variable declared here with its default.
+ * Nothing else in the code reads process.env.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  packDir: string;
+  demoDir: string | null;
+  /** Loads demo users and records on first start. */
+  seedDemo: boolean;
+  synchronous: 'FULL' | 'NORMAL';
+  timerPollMs: number;
+  outboxPollMs: number;
+  maxBodyBytes: number;
+  sessionHours: number;
+  logLevel: 'silent' | 'info';
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name}=${raw} is not a whole number between ${min} and ${max}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const sync = (env['SQLITE_SYNCHRONOUS'] ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new ConfigError(`SQLITE_SYNCHRONOUS=${sync} must be FULL or NORMAL`);
+  const demoDir = env['DEMO_DIR'] ?? 'examples/brussels-demo';
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env['HOST'] ?? '127.0.0.1',
+    dataDir: resolve(cwd, env['DATA_DIR'] ?? 'data'),
+    packDir: resolve(cwd, env['PACK_DIR'] ?? 'definitions/brussels-commune'),
+    demoDir: demoDir === '' ? null : resolve(cwd, demoDir),
+    seedDemo: (env['SEED_DEMO'] ?? 'true') !== 'false',
+    synchronous: sync,
+    timerPollMs: int(env, 'TIMER_POLL_MS', 500, 10, 60_000),
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000),
+    sessionHours: int(env, 'SESSION_HOURS', 12, 1, 24 * 30),
+    logLevel: env['LOG_LEVEL'] === 'silent' ? 'silent' : 'info',
+  };
+}

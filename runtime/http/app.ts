@@ -1,0 +1,261 @@
+/** The HTTP API under /api (Express 5): thin handlers over the services. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Actor } from '../../engine/expressions';
+import { isAdmin, readableRecordTypes } from '../../engine/access';
+import type { AuthService, SessionUser } from '../auth/auth.service';
+import type { RecordsService } from '../services/records.service';
+import type { PacksService } from '../services/packs.service';
+import type { RecordStore } from '../ports/record-store.port';
+import { errorMiddleware, HttpError, type Lang } from './http-errors';
+import { openApiDocument } from './openapi';
+
+export const SESSION_COOKIE = 'cf_session';
+
+export interface AppDeps {
+  auth: AuthService;
+  records: RecordsService;
+  packs: PacksService;
+  store: RecordStore;
+  maxBodyBytes: number;
+  secureCookies: boolean;
+  health: () => Record<string, unknown>;
+  log: (msg: string, err?: unknown) => void;
+}
+
+type AuthedRequest = Request & { user?: SessionUser; token?: string };
+
+function cookie(req: Request, name: string): string | null {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+const text = (fr: string, nl: string, en: string) => ({ fr, nl, en });
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function bodyObject(req: Request): Record<string, unknown> {
+  if (!isRecord(req.body)) throw new HttpError(400, 'malformed-body', text('Le corps de la requête doit être un objet JSON.', 'De inhoud van het verzoek moet een JSON-object zijn.', 'The request body must be a JSON object.'));
+  return req.body;
+}
+
+function stringMap(v: unknown, name: string): Record<string, string> {
+  if (!isRecord(v) || !Object.values(v).every((x) => typeof x === 'string')) {
+    throw new HttpError(400, 'malformed-body', text(`« ${name} » doit associer des chemins de fichiers à leur texte.`, `"${name}" moet bestandspaden aan hun tekst koppelen.`, `"${name}" must map file paths to their text.`));
+  }
+  return v as Record<string, string>;
+}
+
+function intParam(v: unknown, name: string, def: number): number {
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new HttpError(400, 'bad-parameter', text(`Le paramètre « ${name} » doit être un entier positif.`, `Parameter "${name}" moet een positief geheel getal zijn.`, `Parameter "${name}" must be a non-negative integer.`), { parameter: name });
+  return n;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(express.json({ limit: deps.maxBodyBytes }));
+
+  const actorOf = (req: AuthedRequest): Actor => {
+    if (!req.user) throw new HttpError(401, 'unauthenticated', text('Connectez-vous d’abord.', 'Meld u eerst aan.', 'Log in first.'));
+    return { id: req.user.id, roles: req.user.roles };
+  };
+  const requireAdmin = (req: AuthedRequest): Actor => {
+    const actor = actorOf(req);
+    if (!isAdmin(deps.packs.active().pack, actor.roles)) throw new HttpError(403, 'forbidden', text('Réservé aux administrateurs.', 'Alleen voor beheerders.', 'Administrators only.'));
+    return actor;
+  };
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...deps.health() });
+  });
+
+  const api = express.Router();
+  api.use((req: AuthedRequest, _res: Response, next: NextFunction) => {
+    const token = cookie(req, SESSION_COOKIE);
+    if (token) {
+      const user = deps.auth.userForToken(token);
+      if (user) {
+        req.user = user;
+        req.token = token;
+      }
+    }
+    next();
+  });
+
+  api.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
+
+  api.post('/auth/login', async (req, res) => {
+    const body = bodyObject(req);
+    const { username, password } = body;
+    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
+      throw new HttpError(400, 'malformed-body', text('Indiquez un nom d’utilisateur et un mot de passe.', 'Geef een gebruikersnaam en een wachtwoord op.', 'Give a username and a password.'));
+    }
+    const session = await deps.auth.login(username, password);
+    if (!session) throw new HttpError(401, 'invalid-credentials', text('Nom d’utilisateur ou mot de passe incorrect.', 'Onjuiste gebruikersnaam of wachtwoord.', 'Wrong username or password.'));
+    res.cookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', expires: new Date(session.expiresAt) });
+    res.json({ user: session.user });
+  });
+
+  api.post('/auth/logout', (req: AuthedRequest, res) => {
+    if (req.token) deps.auth.logout(req.token);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  api.get('/me', (req: AuthedRequest, res) => {
+    actorOf(req);
+    const { pack } = deps.packs.active();
+    res.json({ user: req.user, admin: isAdmin(pack, req.user?.roles ?? []), recordTypes: readableRecordTypes(pack, req.user?.roles ?? []) });
+  });
+
+  api.put('/me/language', (req: AuthedRequest, res) => {
+    const actor = actorOf(req);
+    const lang = bodyObject(req)['language'];
+    if (lang !== 'fr' && lang !== 'nl' && lang !== 'en') throw new HttpError(422, 'validation-failed', text('Langue : fr, nl ou en.', 'Taal: fr, nl of en.', 'Language: fr, nl or en.'));
+    deps.auth.setLanguage(actor.id, lang as Lang);
+    res.json({ language: lang });
+  });
+
+  // --- packs ---
+  api.get('/packs', (req: AuthedRequest, res) => {
+    actorOf(req);
+    res.json({ packId: deps.packs.packId, versions: deps.packs.versions().map(({ files, ...v }) => ({ ...v, files: Object.keys(files) })) });
+  });
+  api.get('/packs/:version', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    const v = deps.packs.versions().find((x) => x.version === intParam(req.params['version'], 'version', 0));
+    if (!v) throw new HttpError(404, 'not-found', text('Version introuvable.', 'Versie niet gevonden.', 'Version not found.'));
+    res.json(v);
+  });
+  api.post('/packs/validate', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    const result = deps.packs.validate(stringMap(bodyObject(req)['files'], 'files'));
+    res.json({ valid: result.pack !== null, problems: result.problems });
+  });
+  api.post('/packs/drafts', (req: AuthedRequest, res) => {
+    const actor = requireAdmin(req);
+    const draft = deps.packs.saveDraft(stringMap(bodyObject(req)['files'], 'files'), actor.id);
+    res.status(201).json({ version: draft.version, status: draft.status, valid: !draft.problems.some((p) => p.severity === 'error'), problems: draft.problems });
+  });
+  api.post('/packs/:version/publish', (req: AuthedRequest, res) => {
+    const actor = requireAdmin(req);
+    const row = deps.packs.publish(intParam(req.params['version'], 'version', 0), actor.id);
+    res.json({ version: row.version, status: row.status, publishedAt: row.publishedAt });
+  });
+
+  // --- record types (for generated screens) ---
+  api.get('/record-types', (req: AuthedRequest, res) => {
+    const actor = actorOf(req);
+    const { pack, version } = deps.packs.active();
+    const types = readableRecordTypes(pack, actor.roles).map((t) => {
+      const process = deps.packs.processFor(version, t);
+      return { ...pack.records[t], process: process?.definition.process ?? null, statuses: process?.definition.statuses ?? {}, steps: process?.definition.steps ?? [] };
+    });
+    res.json({ packVersion: version, recordTypes: types });
+  });
+
+  // --- records ---
+  api.post('/records/:type', async (req: AuthedRequest, res) => {
+    const actor = actorOf(req);
+    const body = bodyObject(req);
+    const fields = body['fields'] ?? {};
+    if (!isRecord(fields)) throw new HttpError(400, 'malformed-body', text('« fields » doit être un objet.', '"fields" moet een object zijn.', '"fields" must be an object.'));
+    const view = await deps.records.create(actor, String(req.params['type']), fields);
+    res.status(201).location(`/api/records/${view.id}`).json(view);
+  });
+
+  api.get('/records', (req: AuthedRequest, res) => {
+    const actor = actorOf(req);
+    const q = req.query;
+    const sort = String(q['sort'] ?? 'createdAt');
+    if (!['createdAt', 'updatedAt', 'title', 'status'].includes(sort)) {
+      throw new HttpError(400, 'bad-parameter', text('Tri possible : createdAt, updatedAt, title, status.', 'Sorteren kan op: createdAt, updatedAt, title, status.', 'Sort by createdAt, updatedAt, title or status.'), { parameter: 'sort' });
+    }
+    const filters: Record<string, string> = {};
+    for (const k of ['status', 'queue', 'owner', 'team', 'step', 'process']) if (typeof q[k] === 'string') filters[k] = q[k] as string;
+    if (filters['owner'] === 'me') filters['owner'] = actor.id;
+    const result = deps.records.list(actor, {
+      ...(typeof q['type'] === 'string' ? { recordType: q['type'] } : {}),
+      filters,
+      ...(typeof q['q'] === 'string' && q['q'] ? { text: q['q'] } : {}),
+      sort: sort as 'createdAt',
+      direction: q['direction'] === 'asc' ? 'asc' : 'desc',
+      limit: intParam(q['limit'], 'limit', 50),
+      offset: intParam(q['offset'], 'offset', 0),
+    });
+    res.json(result);
+  });
+
+  api.get('/records/:id', (req: AuthedRequest, res) => {
+    const view = deps.records.get(actorOf(req), String(req.params['id']));
+    res.setHeader('ETag', `"${view.version}"`);
+    res.json(view);
+  });
+
+  api.post('/records/:id/events', async (req: AuthedRequest, res) => {
+    const actor = actorOf(req);
+    const body = bodyObject(req);
+    const type = body['type'];
+    if (typeof type !== 'string' || !type) throw new HttpError(400, 'malformed-body', text('Indiquez le « type » de l’événement.', 'Geef het "type" van de gebeurtenis op.', 'Give the event "type".'));
+    const data = body['data'] ?? {};
+    if (!isRecord(data)) throw new HttpError(400, 'malformed-body', text('« data » doit être un objet.', '"data" moet een object zijn.', '"data" must be an object.'));
+    const ifMatch = req.headers['if-match'];
+    const expected = body['expectedVersion'] ?? (typeof ifMatch === 'string' ? Number(ifMatch.replace(/"/g, '')) : undefined);
+    if (expected !== undefined && (typeof expected !== 'number' || !Number.isInteger(expected))) {
+      throw new HttpError(400, 'bad-parameter', text('« expectedVersion » doit être un entier.', '"expectedVersion" moet een geheel getal zijn.', '"expectedVersion" must be an integer.'));
+    }
+    const view = await deps.records.send(actor, String(req.params['id']), { type, data, ...(expected !== undefined ? { expectedVersion: expected } : {}) });
+    res.setHeader('ETag', `"${view.version}"`);
+    res.json(view);
+  });
+
+  api.get('/records/:id/history', (req: AuthedRequest, res) => {
+    res.json({ items: deps.records.history(actorOf(req), String(req.params['id'])) });
+  });
+
+  // --- admin ---
+  api.get('/admin/timers', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    res.json({ items: deps.store.listTimers(intParam(req.query['limit'], 'limit', 100)).map((t) => ({ ...t, dueAt: new Date(t.dueAt).toISOString() })) });
+  });
+  api.get('/admin/outbox', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    const status = req.query['status'];
+    if (status !== undefined && status !== 'pending' && status !== 'done' && status !== 'dead') {
+      throw new HttpError(400, 'bad-parameter', text('Statut : pending, done ou dead.', 'Status: pending, done of dead.', 'Status: pending, done or dead.'), { parameter: 'status' });
+    }
+    res.json({ items: deps.store.listOutbox((status as 'pending' | undefined) ?? null, intParam(req.query['limit'], 'limit', 100)) });
+  });
+  api.post('/admin/outbox/:id/retry', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    if (!deps.store.retryOutbox(intParam(req.params['id'], 'id', 0), Date.now())) {
+      throw new HttpError(404, 'not-found', text('Aucun message en échec avec cet id.', 'Geen mislukt bericht met dit id.', 'No dead-lettered entry with this id.'));
+    }
+    res.status(202).json({ retried: true });
+  });
+  api.get('/admin/mail', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    res.json({ items: deps.store.listDeliveries('mail', intParam(req.query['limit'], 'limit', 100)) });
+  });
+  api.get('/admin/notifications', (req: AuthedRequest, res) => {
+    requireAdmin(req);
+    res.json({ items: deps.store.listDeliveries('notification', intParam(req.query['limit'], 'limit', 100)) });
+  });
+
+  api.use((req: Request) => {
+    throw new HttpError(404, 'not-found', text(`Aucune route ${req.method} ${req.path}.`, `Geen route ${req.method} ${req.path}.`, `No route ${req.method} ${req.path}.`));
+  });
+
+  app.use('/api', api);
+  app.use(errorMiddleware(deps.log));
+  return app;
+}

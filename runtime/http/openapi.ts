@@ -1,0 +1,81 @@
+/** OpenAPI 3.1 description of /api, served at /api/openapi.json. */
+
+type Json = Record<string, unknown>;
+
+const error: Json = {
+  type: 'object',
+  required: ['code', 'message', 'details'],
+  properties: { code: { type: 'string' }, message: { type: 'string', description: 'In the user’s language (fr, nl or en)' }, details: { type: 'object' } },
+};
+const errors = (...codes: number[]): Json =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ({ 400: 'Malformed request', 401: 'Not logged in', 403: 'Not allowed for this role', 404: 'Unknown id', 409: 'Stale version or event not allowed now', 413: 'Body too large', 422: 'Invalid values or definition' } as Record<number, string>)[c] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+const ok = (description: string, schema: Json = { type: 'object' }): Json => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: Json): Json => ({ required: true, content: { 'application/json': { schema } } });
+const idParam = (name: string, type: 'string' | 'integer' = 'string'): Json => ({ name, in: 'path', required: true, schema: { type } });
+const files: Json = { type: 'object', required: ['files'], properties: { files: { type: 'object', additionalProperties: { type: 'string' }, description: 'relative path → YAML text' } } };
+
+export function openApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'civic-flow API', version: '1.0.0', description: 'Definition packs, records and their events. Errors are {code, message, details}.' },
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'cf_session' } },
+      schemas: {
+        Error: error,
+        Record: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' }, recordType: { type: 'string' }, process: { type: 'string' }, packVersion: { type: 'integer' }, title: { type: ['string', 'null'] },
+            fields: { type: 'object' }, status: { type: 'string' }, reason: { type: ['object', 'null'] }, step: { type: ['string', 'null'] },
+            progress: { type: 'array', items: { type: 'object' } }, states: { type: 'array', items: { type: 'string' } },
+            owner: { type: ['string', 'null'] }, queue: { type: ['string', 'null'] }, team: { type: ['string', 'null'] }, done: { type: 'boolean' },
+            version: { type: 'integer' }, events: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, label: { type: 'object' }, fields: { type: 'object' } } } },
+          },
+        },
+        Problem: { type: 'object', properties: { file: { type: 'string' }, line: { type: 'integer' }, col: { type: 'integer' }, path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, severity: { enum: ['error', 'warning'] } } },
+      },
+    },
+    security: [{ session: [] }],
+    paths: {
+      '/healthz': { get: { summary: 'Liveness and counters', security: [], responses: { 200: ok('Healthy') } } },
+      '/api/auth/login': { post: { summary: 'Log in with a local account; sets an HttpOnly SameSite session cookie', security: [], requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } }), responses: { 200: ok('Logged in'), ...errors(400, 401) } } },
+      '/api/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'Logged out' } } } },
+      '/api/me': { get: { summary: 'The logged-in user, roles and readable record types', responses: { 200: ok('User'), ...errors(401) } } },
+      '/api/me/language': { put: { summary: 'Store the user’s language', requestBody: body({ type: 'object', properties: { language: { enum: ['fr', 'nl', 'en'] } } }), responses: { 200: ok('Saved'), ...errors(401, 422) } } },
+      '/api/packs': { get: { summary: 'Pack versions (draft, published, superseded)', responses: { 200: ok('Versions'), ...errors(401) } } },
+      '/api/packs/{version}': { get: { summary: 'One pack version with its files', parameters: [idParam('version', 'integer')], responses: { 200: ok('Version'), ...errors(401, 403, 404) } } },
+      '/api/packs/validate': { post: { summary: 'Validate pack files; every problem with file, line and column', requestBody: body(files), responses: { 200: ok('Result', { type: 'object', properties: { valid: { type: 'boolean' }, problems: { type: 'array', items: { $ref: '#/components/schemas/Problem' } } } }), ...errors(400, 401, 403) } } },
+      '/api/packs/drafts': { post: { summary: 'Upload a draft version (kept even with problems)', requestBody: body(files), responses: { 201: ok('Draft saved'), ...errors(400, 401, 403, 413, 422) } } },
+      '/api/packs/{version}/publish': { post: { summary: 'Publish a version: new records use it, running ones stay on theirs', parameters: [idParam('version', 'integer')], responses: { 200: ok('Published'), ...errors(401, 403, 404, 422) } } },
+      '/api/record-types': { get: { summary: 'Record types the user may read, with fields, statuses and steps', responses: { 200: ok('Record types'), ...errors(401) } } },
+      '/api/records': {
+        get: {
+          summary: 'List records with filters, sort and pagination',
+          parameters: ['type', 'status', 'queue', 'owner', 'team', 'step', 'process', 'q'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })).concat([
+            { name: 'sort', in: 'query', schema: { enum: ['createdAt', 'updatedAt', 'title', 'status'] } } as never,
+            { name: 'direction', in: 'query', schema: { enum: ['asc', 'desc'] } } as never,
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } } as never,
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } } as never,
+          ]),
+          responses: { 200: ok('Page', { type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: { $ref: '#/components/schemas/Record' } } } }), ...errors(400, 401) },
+        },
+      },
+      '/api/records/{type}': { post: { summary: 'Create a record of a type; it starts its process', parameters: [idParam('type')], requestBody: body({ type: 'object', properties: { fields: { type: 'object' } } }), responses: { 201: ok('Created', { $ref: '#/components/schemas/Record' }), ...errors(400, 401, 403, 404, 413, 422) } } },
+      '/api/records/{id}': { get: { summary: 'A record with the events the caller may send now', parameters: [idParam('id')], responses: { 200: ok('Record', { $ref: '#/components/schemas/Record' }), ...errors(401, 404) } } },
+      '/api/records/{id}/events': {
+        post: {
+          summary: 'Send an event; `expectedVersion` (or If-Match) gives 409 when the record changed meanwhile',
+          parameters: [idParam('id')],
+          requestBody: body({ type: 'object', required: ['type'], properties: { type: { type: 'string' }, data: { type: 'object' }, expectedVersion: { type: 'integer' } } }),
+          responses: { 200: ok('Applied and durable', { $ref: '#/components/schemas/Record' }), ...errors(400, 401, 403, 404, 409, 413, 422) },
+        },
+      },
+      '/api/records/{id}/history': { get: { summary: 'Every event: who, when, what changed', parameters: [idParam('id')], responses: { 200: ok('History'), ...errors(401, 404) } } },
+      '/api/admin/timers': { get: { summary: 'Pending timers', responses: { 200: ok('Timers'), ...errors(401, 403) } } },
+      '/api/admin/outbox': { get: { summary: 'Outbox entries; status=dead lists the dead letters', parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'done', 'dead'] } }], responses: { 200: ok('Outbox'), ...errors(400, 401, 403) } } },
+      '/api/admin/outbox/{id}/retry': { post: { summary: 'Retry a dead letter', parameters: [idParam('id', 'integer')], responses: { 202: ok('Queued again'), ...errors(401, 403, 404) } } },
+      '/api/admin/mail': { get: { summary: 'Mail kept by the local delivery (embedded default)', responses: { 200: ok('Mail'), ...errors(401, 403) } } },
+      '/api/admin/notifications': { get: { summary: 'Notifications sent to users and roles', responses: { 200: ok('Notifications'), ...errors(401, 403) } } },
+    },
+  };
+}

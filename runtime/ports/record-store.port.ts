@@ -1,0 +1,150 @@
+/**
+ * The record store: instances, their history, timers and the outbox, in transactions.
+ *
+ * The port is synchronous inside a batch: the runtime applies a group of events in one
+ * store transaction, each in its own savepoint, then acknowledges them after one durable
+ * commit (see docs/adr/0003-synchronous-store-port.md).
+ *
+ * @example
+ *   const result = store.writeBatch((tx) => tx.savepoint(() => {
+ *     const row = tx.getInstance(id);
+ *     tx.updateInstance({ ...row, version: row.version + 1 }, row.version);
+ *   }));
+ */
+import type { InstanceSnapshot } from '../../engine/instance';
+import type { LocalizedText } from '../../engine/errors';
+
+export interface InstanceRow {
+  id: string;
+  recordType: string;
+  process: string;
+  packId: string;
+  packVersion: number;
+  xstateVersion: string;
+  title: string | null;
+  snapshot: InstanceSnapshot;
+  status: string;
+  reason: LocalizedText | null;
+  step: string | null;
+  states: string[];
+  owner: string | null;
+  queue: string | null;
+  team: string | null;
+  done: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+}
+
+export interface HistoryRow {
+  instanceId: string;
+  version: number;
+  at: string;
+  actor: string;
+  eventType: string;
+  data: Record<string, unknown>;
+  changes: Array<{ field: string; before: unknown; after: unknown }>;
+  fromStates: string[];
+  toStates: string[];
+}
+
+export interface TimerRow {
+  instanceId: string;
+  key: string;
+  eventType: string;
+  dueAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+}
+
+export interface OutboxRow {
+  id: number;
+  instanceId: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  idempotencyKey: string;
+  status: 'pending' | 'done' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface PackVersionRow {
+  packId: string;
+  version: number;
+  status: 'draft' | 'published' | 'superseded';
+  files: Record<string, string>;
+  createdAt: string;
+  createdBy: string;
+  publishedAt: string | null;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  roles: string[];
+  language: 'fr' | 'nl' | 'en';
+}
+
+export interface InstanceQuery {
+  recordTypes: string[];
+  filters: Partial<Record<'status' | 'queue' | 'owner' | 'team' | 'step' | 'process', string>>;
+  /** Free text over the title. */
+  text?: string;
+  sort: 'createdAt' | 'updatedAt' | 'title' | 'status';
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export interface StoreTx {
+  getInstance(id: string): InstanceRow | null;
+  insertInstance(row: InstanceRow): void;
+  /** False when the row's version is no longer `expectedVersion` (another writer won). */
+  updateInstance(row: InstanceRow, expectedVersion: number): boolean;
+  appendHistory(row: HistoryRow): void;
+  setTimer(row: Omit<TimerRow, 'leaseOwner' | 'leaseUntil'>): void;
+  deleteTimer(instanceId: string, key: string): void;
+  enqueueOutbox(rows: Array<Pick<OutboxRow, 'instanceId' | 'kind' | 'payload' | 'idempotencyKey' | 'nextAttemptAt'>>): void;
+  /** Runs `fn` in a savepoint: if it throws, only its own writes are undone. */
+  savepoint<T>(fn: () => T): T;
+}
+
+export interface RecordStore {
+  writeBatch<T>(fn: (tx: StoreTx) => T): T;
+  getInstance(id: string): InstanceRow | null;
+  listInstances(q: InstanceQuery): { rows: InstanceRow[]; total: number };
+  getHistory(instanceId: string): HistoryRow[];
+  countInstances(): number;
+
+  claimDueTimers(now: number, owner: string, leaseMs: number, limit: number): TimerRow[];
+  listTimers(limit: number): TimerRow[];
+  claimOutbox(now: number, owner: string, leaseMs: number, limit: number): OutboxRow[];
+  completeOutbox(id: number): void;
+  failOutbox(id: number, error: string, nextAttemptAt: number, dead: boolean): void;
+  retryOutbox(id: number, now: number): boolean;
+  listOutbox(status: OutboxRow['status'] | null, limit: number): OutboxRow[];
+
+  savePackVersion(row: PackVersionRow): void;
+  listPackVersions(packId: string | null): PackVersionRow[];
+  getPackVersion(packId: string, version: number): PackVersionRow | null;
+  publishPackVersion(packId: string, version: number, at: string): void;
+
+  upsertUser(row: UserRow): void;
+  getUserByName(username: string): UserRow | null;
+  getUser(id: string): UserRow | null;
+  setUserLanguage(id: string, language: UserRow['language']): void;
+  createSession(tokenHash: string, userId: string, expiresAt: number): void;
+  getSession(tokenHash: string, now: number): { userId: string } | null;
+  deleteSession(tokenHash: string): void;
+
+  /** Local mail and notification sinks (the embedded default delivery). */
+  recordDelivery(kind: 'mail' | 'notification', row: Record<string, unknown>): void;
+  listDeliveries(kind: 'mail' | 'notification', limit: number): Array<Record<string, unknown>>;
+
+  close(): void;
+}
