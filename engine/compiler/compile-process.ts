@@ -188,9 +188,18 @@ export function compileProcess(pack: Pack, processId: string, packVersion: numbe
     });
     if (s.approval) {
       const approval = s.approval;
+      const stepGuards = approval.steps.map((st) => (st.if ? compileExpression(st.if) : null));
+      /** The first step at or after `from` whose condition holds; -1 when none is left. */
+      const applicableStep = (from: number, context: InstanceContext, event: EngineEvent): number => {
+        for (let i = from; i < approval.steps.length; i++) {
+          const g = stepGuards[i];
+          if (!g || evaluateGuard(g, ctxOf(context, event))) return i;
+        }
+        return -1;
+      };
       entry.push(
-        assign(({ event }: { event: EngineEvent }) => ({
-          approval: { state: name, step: 0, submitter: event.actor?.id ?? null, decisions: [] },
+        assign(({ context, event }: { context: InstanceContext; event: EngineEvent }) => ({
+          approval: { state: name, step: Math.max(applicableStep(0, context, event), 0), submitter: event.actor?.id ?? null, decisions: [] },
         })),
       );
       const decide = (decision: 'approved' | 'rejected' | 'recalled') =>
@@ -201,15 +210,15 @@ export function compileProcess(pack: Pack, processId: string, packVersion: numbe
           const d = { step: progress.step, by: event.actor.id, decision, comment, at: event.at };
           return { approval: { ...progress, decisions: [...progress.decisions, d] }, approvals: [...context.approvals, d] };
         });
-      const nextStep = assign(({ context }: { context: InstanceContext }) =>
-        context.approval ? { approval: { ...context.approval, step: context.approval.step + 1 } } : {},
+      const nextStep = assign(({ context, event }: { context: InstanceContext; event: EngineEvent }) =>
+        context.approval ? { approval: { ...context.approval, step: applicableStep(context.approval.step + 1, context, event) } } : {},
       );
       const eligible = ({ context, event }: { context: InstanceContext; event: EngineEvent }) => pendingApproverIndexes(approval, context, event).length > 0;
       on['approve'] = [
         {
           target: `#${approval.approved}`,
           guard: ({ context, event }: { context: InstanceContext; event: EngineEvent }) =>
-            eligible({ context, event }) && approvalCompletesStep(approval, context) && (context.approval?.step ?? 0) + 1 >= approval.steps.length,
+            eligible({ context, event }) && approvalCompletesStep(approval, context) && applicableStep((context.approval?.step ?? 0) + 1, context, event) < 0,
           actions: [decide('approved')],
         },
         {

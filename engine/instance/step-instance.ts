@@ -266,19 +266,25 @@ export function applyEvent(p: CompiledProcess, snap: InstanceSnapshot, event: En
     for (const k of Object.keys(defs)) data[k] = write.values[k] ?? null;
   }
   const full: EngineEvent = { ...event, data };
-  const state = summarise(p, snap);
-  if (isTimer ? !activeStates(snap.value).includes(p.timers.get(event.type)?.state ?? '') : !canApply(p, snap, full)) {
+  const notAllowed = (): ConflictError => {
+    const state = summarise(p, snap);
     const available = availableEvents(p, snap);
     const why = available.includes(event.type)
       ? text('les conditions ne sont pas remplies', 'de voorwaarden zijn niet vervuld', 'its conditions are not met')
       : text(`il n’existe pas à l’état « ${state.states.join(' / ')} »`, `ze bestaat niet in toestand "${state.states.join(' / ')}"`, `it does not exist in state "${state.states.join(' / ')}"`);
-    throw new ConflictError(
+    return new ConflictError(
       'event-not-allowed',
       text(`L’événement « ${event.type} » n’est pas permis maintenant : ${why.fr}.`, `De gebeurtenis "${event.type}" is nu niet toegestaan: ${why.nl}.`, `Event "${event.type}" is not allowed now: ${why.en ?? ''}.`),
       { event: event.type, states: state.states },
     );
-  }
-  const [next, actions] = transition(p.machine, restore(p, snap), full);
+  };
+  const available = isTimer ? activeStates(snap.value).includes(p.timers.get(event.type)?.state ?? '') : availableEvents(p, snap).includes(event.type);
+  if (!available) throw notAllowed();
+  const before = restore(p, snap);
+  const [next, actions] = transition(p.machine, before, full);
+  // XState returns the very same snapshot when no transition was enabled (a guard said no),
+  // so one transition both decides and applies.
+  if (next === before && event.type !== 'update') throw notAllowed();
   const snapshot = toInstanceSnapshot(next);
   snapshot.context = computeFields(p, snapshot.context, full);
   const { timersSet, timersCancelled, effects } = collect(p, actions, snapshot.context, now, event.at);

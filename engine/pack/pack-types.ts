@@ -66,6 +66,8 @@ export interface ApproverDefinition {
 export interface ApprovalStepDefinition {
   'all-of'?: ApproverDefinition[];
   'any-of'?: ApproverDefinition[];
+  /** The step applies only when this CEL condition holds (e.g. a second approval above an amount). */
+  if?: string;
   label?: LocalizedText;
 }
 

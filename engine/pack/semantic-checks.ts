@@ -218,6 +218,7 @@ function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemC
       stateRef(`${base}/approval/rejected`, a.rejected);
       stateRef(`${base}/approval/recalled`, a.recalled);
       a.steps.forEach((step, si) => {
+        if (step.if) expression(c, file, `${base}/approval/steps/${si}/if`, step.if, noEvent, p.record);
         const list = step['all-of'] ?? step['any-of'] ?? [];
         const key = step['all-of'] ? 'all-of' : 'any-of';
         list.forEach((ap, ai) => {

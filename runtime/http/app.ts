@@ -169,7 +169,7 @@ export function createApp(deps: AppDeps): express.Express {
     const body = bodyObject(req);
     const fields = body['fields'] ?? {};
     if (!isRecord(fields)) throw new HttpError(400, 'malformed-body', text('« fields » doit être un objet.', '"fields" moet een object zijn.', '"fields" must be an object.'));
-    const view = await deps.records.create(actor, String(req.params['type']), fields);
+    const view = await deps.records.create(actor, String(req.params['type']), fields, { withEvents: true });
     res.status(201).location(`/api/records/${view.id}`).json(view);
   });
 
@@ -213,7 +213,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (expected !== undefined && (typeof expected !== 'number' || !Number.isInteger(expected))) {
       throw new HttpError(400, 'bad-parameter', text('« expectedVersion » doit être un entier.', '"expectedVersion" moet een geheel getal zijn.', '"expectedVersion" must be an integer.'));
     }
-    const view = await deps.records.send(actor, String(req.params['id']), { type, data, ...(expected !== undefined ? { expectedVersion: expected } : {}) });
+    const view = await deps.records.send(actor, String(req.params['id']), { type, data, ...(expected !== undefined ? { expectedVersion: expected } : {}) }, { withEvents: true });
     res.setHeader('ETag', `"${view.version}"`);
     res.json(view);
   });

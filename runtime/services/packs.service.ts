@@ -21,6 +21,8 @@ function sameFiles(a: Record<string, string>, b: Record<string, string>): boolea
 export class PacksService {
   private readonly loaded = new Map<string, Pack>();
   private readonly compiled = new Map<string, CompiledProcess>();
+  /** The published version, re-read at most once a second: another process may publish. */
+  private activeCache: { version: number; readAt: number } | null = null;
 
   constructor(
     private readonly store: RecordStore,
@@ -66,6 +68,7 @@ export class PacksService {
     void by;
     this.store.publishPackVersion(this.packId, version, new Date(this.clock()).toISOString());
     this.loaded.set(`${this.packId}@${version}`, result.pack);
+    this.activeCache = null;
     return { ...row, status: 'published', publishedAt: new Date(this.clock()).toISOString() };
   }
 
@@ -74,8 +77,11 @@ export class PacksService {
   }
 
   active(): ActivePack {
+    const now = this.clock();
+    if (this.activeCache && now - this.activeCache.readAt < 1000) return { pack: this.pack(this.activeCache.version), version: this.activeCache.version };
     const published = this.store.listPackVersions(this.packId).find((v) => v.status === 'published');
     if (!published) throw new NotFoundError({ fr: 'Aucune version publiée du pack.', nl: 'Geen gepubliceerde versie van het pakket.', en: 'No published pack version.' });
+    this.activeCache = { version: published.version, readAt: now };
     return { pack: this.pack(published.version), version: published.version };
   }
 

@@ -68,7 +68,7 @@ export class RecordsService {
     return new Date(this.clock()).toISOString();
   }
 
-  async create(actor: Actor, recordType: string, fields: Record<string, unknown>): Promise<RecordView> {
+  async create(actor: Actor, recordType: string, fields: Record<string, unknown>, options: { withEvents?: boolean } = {}): Promise<RecordView> {
     const { pack, version } = this.packs.active();
     if (!pack.records[recordType]) {
       throw new NotFoundError({ fr: `Type d’enregistrement inconnu « ${recordType} ».`, nl: `Onbekend recordtype "${recordType}".`, en: `Unknown record type "${recordType}".` });
@@ -84,7 +84,7 @@ export class RecordsService {
     const outcome = startInstance(process, fields, event);
     const row = await this.committer.submit((tx) => this.insert(tx, process, outcome, event));
     this.onChange(row);
-    return this.view(row, actor);
+    return this.view(row, options.withEvents ? actor : null);
   }
 
   private insert(tx: StoreTx, process: CompiledProcess, outcome: StepOutcome, event: EngineEvent): InstanceRow {
@@ -121,10 +121,14 @@ export class RecordsService {
     if (outbox.length) tx.enqueueOutbox(outbox);
   }
 
-  async send(actor: Actor, id: string, input: { type: string; data?: Record<string, unknown>; expectedVersion?: number }): Promise<RecordView> {
+  /**
+   * Applies an event; resolves once it is durable. The events the user may send next are
+   * computed only when asked (`withEvents`): they are for screens, not for the commit.
+   */
+  async send(actor: Actor, id: string, input: { type: string; data?: Record<string, unknown>; expectedVersion?: number }, options: { withEvents?: boolean } = {}): Promise<RecordView> {
     const row = await this.committer.submit((tx) => this.applyInTx(tx, actor, id, input));
     this.onChange(row);
-    return this.view(row, actor);
+    return this.view(row, options.withEvents ? actor : null);
   }
 
   private applyInTx(tx: StoreTx, actor: Actor, id: string, input: { type: string; data?: Record<string, unknown>; expectedVersion?: number }): InstanceRow {
