@@ -86,6 +86,9 @@ export function summarise(p: CompiledProcess, snap: InstanceSnapshot): InstanceS
     if (def.status !== undefined) {
       status = def.status;
       reason = def.reason ?? null;
+    } else if (def.reason !== undefined) {
+      // A child may refine only the reason and keep its parent's status (e.g. "PV being written").
+      reason = def.reason;
     }
     if (def.step !== undefined) step = def.step;
   }

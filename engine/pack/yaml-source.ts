@@ -9,8 +9,12 @@ export interface ParsedYaml {
   file: string;
   value: unknown;
   errors: Array<{ message: string; position: SourcePosition }>;
-  /** Position of the node at a JSON pointer (`/states/new/on`); falls back to the nearest parent. */
-  locate(pointer: string): SourcePosition;
+  /**
+   * Position of the node at a JSON pointer (`/states/new/on`); falls back to the nearest parent.
+   * A scalar value is located at the value, unless `at` is 'key': then at its key (for problems
+   * about the name itself, such as an unknown property).
+   */
+  locate(pointer: string, at?: 'value' | 'key'): SourcePosition;
 }
 
 /** JSON pointer segments, unescaped as RFC 6901 says (~1 is '/', ~0 is '~'). */
@@ -33,11 +37,17 @@ export function parseYamlSource(file: string, text: string): ParsedYaml {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
+  // The parser reports bad indentation at the start of the line; point at the misplaced text.
+  const skipSpaces = (offset: number): number => {
+    let o = offset;
+    while (text[o] === ' ') o++;
+    return o;
+  };
   const errors = doc.errors.map((e) => ({
     message: e.message.split('\n')[0] ?? e.message,
-    position: e.linePos ? { line: e.linePos[0].line, col: e.linePos[0].col } : position(e.pos[0]),
+    position: e.linePos ? { line: e.linePos[0].line, col: e.linePos[0].col } : position(skipSpaces(e.pos[0])),
   }));
-  const locate = (pointer: string): SourcePosition => {
+  const locate = (pointer: string, at: 'value' | 'key' = 'value'): SourcePosition => {
     let node: unknown = doc.contents;
     let best: SourcePosition = { line: 1, col: 1 };
     const rangeOf = (n: unknown): SourcePosition | null => {
@@ -45,7 +55,8 @@ export function parseYamlSource(file: string, text: string): ParsedYaml {
       return r ? position(r[0]) : null;
     };
     best = rangeOf(node) ?? best;
-    for (const seg of pointerSegments(pointer)) {
+    const segments = pointerSegments(pointer);
+    for (const [i, seg] of segments.entries()) {
       if (isMap(node)) {
         const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === seg);
         if (!pair) break;
@@ -53,7 +64,7 @@ export function parseYamlSource(file: string, text: string): ParsedYaml {
         best = rangeOf(pair.key) ?? best;
         node = pair.value;
         const valuePos = rangeOf(node);
-        if (valuePos && !isMap(node) && !isSeq(node)) best = valuePos;
+        if (valuePos && !isMap(node) && !isSeq(node) && !(at === 'key' && i === segments.length - 1)) best = valuePos;
       } else if (isSeq(node)) {
         const item = node.items[Number(seg)];
         if (item === undefined) break;

@@ -1,0 +1,175 @@
+import { eventually, dutchBakery, frenchGarage, loggedIn, startTestServer, type ApiClient, type RecordView, type TestServer } from './api-harness';
+
+let server: TestServer;
+let agent: ApiClient;
+let alderman: ApiClient;
+let secretary: ApiClient;
+let manager: ApiClient;
+let admin: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [agent, alderman, secretary, manager, admin] = await Promise.all(['agent', 'alderman', 'secretary', 'manager', 'admin'].map((u) => loggedIn(server.url, u)));
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+interface TimerItem { instanceId: string; key: string; eventType: string; dueAt: string }
+interface Delivery { id: number; at: string; key: string; role?: string; recordId: string; lang: string; subject: string; body: string }
+
+const progress = (r: RecordView): string => r.progress.map((p) => `${p.id}:${p.state}`).join(' ');
+
+/** Wall-clock date and time in Brussels, e.g. 2026-03-14 09:05:00. */
+function brussels(ms: number): { date: string; time: string } {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { date: `${p['year']}-${p['month']}-${p['day']}`, time: `${p['hour']}:${p['minute']}:${p['second']}` };
+}
+
+function plusDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('the full census walk over HTTP', () => {
+  it('takes a dossier from creation through signatures, mail, inspection and PV review to the tax, and closes it', async () => {
+    let d = await agent.create(dutchBakery);
+    expect(progress(d)).toBe('preparation:current signature:todo mailing:todo analysis:todo inspection:todo taxation:todo done:todo');
+
+    d = await agent.send(d.id, 'prepare');
+    expect(d).toMatchObject({ status: 'open', owner: 'u-agent', version: 2 });
+
+    d = await agent.send(d.id, 'request-signature', {}, d.version);
+    expect(d).toMatchObject({ status: 'pending', step: 'signature', states: ['signing'], reason: { fr: 'Envoyé pour approbation' } });
+    expect(progress(d)).toBe('preparation:done signature:current mailing:todo analysis:todo inspection:todo taxation:todo done:todo');
+
+    // Both sign at the same moment: both signatures count.
+    const [byAlderman, bySecretary] = await Promise.all([alderman.event(d.id, 'approve'), secretary.event(d.id, 'approve', { comment: 'OK pour moi' })]);
+    expect([byAlderman.status, bySecretary.status]).toEqual([200, 200]);
+    d = await agent.record(d.id);
+    expect(d).toMatchObject({ status: 'open', step: 'mailing', states: ['signed'], version: 5, reason: { fr: 'Signatures reçues' } });
+
+    d = await agent.send(d.id, 'send-registered-mail');
+    expect(d).toMatchObject({ status: 'pending', states: ['awaiting-return'] });
+    const sentOn = d.fields['letter_sent_on'];
+    expect(typeof sentOn).toBe('string');
+
+    // The 15-day reply deadline is visible to admins, due 15 Brussels days later at the same time of day.
+    const timers = await admin.get<{ items: TimerItem[] }>('/api/admin/timers');
+    expect(timers.status).toBe(200);
+    const mine = timers.body.items.filter((t) => t.instanceId === d.id);
+    expect(mine).toHaveLength(1);
+    const sent = brussels(Date.parse(String(sentOn)));
+    const due = brussels(Date.parse(mine[0]!.dueAt));
+    expect(due).toEqual({ date: plusDays(sent.date, 15), time: sent.time });
+    const days = (Date.parse(mine[0]!.dueAt) - Date.parse(String(sentOn))) / 86_400_000;
+    expect(Math.abs(days - 15)).toBeLessThanOrEqual(1 / 24);
+    // Agents do not see the admin pages.
+    expect((await agent.get('/api/admin/timers')).status).toBe(403);
+
+    d = await agent.send(d.id, 'return-received', { declared_amount: '1250.50' });
+    expect(d).toMatchObject({ status: 'open', step: 'analysis', fields: { declared_amount: 1250.5 } });
+    // The deadline no longer applies once the forms came back.
+    const after = await admin.get<{ items: TimerItem[] }>('/api/admin/timers');
+    expect(after.body.items.filter((t) => t.instanceId === d.id)).toEqual([]);
+
+    d = await agent.send(d.id, 'conclude-analysis', { outcome: 'unclear' });
+    expect(d).toMatchObject({ step: 'inspection', states: ['inspection', 'visit-planned'], fields: { outcome: 'unclear' } });
+    d = await agent.send(d.id, 'record-visit');
+    expect(d.states).toEqual(['inspection', 'pv-draft']);
+    expect(d.events?.map((e) => e.type)).not.toContain('submit-pv');
+
+    d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Surface de 120 m² constatée, enseigne lumineuse.' } });
+    expect(d.fields['pv_summary']).toBe('Surface de 120 m² constatée, enseigne lumineuse.');
+    d = await agent.send(d.id, 'submit-pv');
+    expect(d).toMatchObject({ status: 'pending', states: ['inspection', 'pv-review'] });
+
+    d = await manager.send(d.id, 'reject', { comment: 'Préciser la surface de l’enseigne.' });
+    expect(d).toMatchObject({ status: 'open', states: ['inspection', 'pv-draft'], reason: { fr: 'PV en rédaction' } });
+
+    d = await agent.send(d.id, 'submit-pv');
+    expect(d.states).toEqual(['inspection', 'pv-review']);
+    d = await manager.send(d.id, 'approve');
+    expect(d.states).toEqual(['inspection', 'pv-approved']);
+    expect(progress(d)).toBe('preparation:done signature:done mailing:done analysis:done inspection:current taxation:todo done:todo');
+
+    d = await manager.send(d.id, 'tax-ex-officio');
+    expect(d).toMatchObject({ step: 'taxation', states: ['ex-officio'] });
+    d = await manager.send(d.id, 'set-tax', { amount: 1800, increase_factor: 1.5 });
+    expect(d).toMatchObject({
+      status: 'closed', step: 'done', done: true, states: ['closed-taxed'],
+      fields: { assessed_amount: 1800, increase_factor: 1.5, total_tax: 2700 },
+    });
+    expect(progress(d)).toBe('preparation:done signature:done mailing:done analysis:done inspection:done taxation:done done:done');
+    expect(d.events).toEqual([]);
+
+    const history = await agent.history(d.id);
+    expect(history.map((h) => h.eventType)).toEqual([
+      'create', 'prepare', 'request-signature', 'approve', 'approve', 'send-registered-mail', 'return-received',
+      'conclude-analysis', 'record-visit', 'update', 'submit-pv', 'reject', 'submit-pv', 'approve', 'tax-ex-officio', 'set-tax',
+    ]);
+    expect(history.filter((h) => h.eventType === 'approve').slice(0, 2).map((h) => h.actor).sort()).toEqual(['u-alderman', 'u-secretary']);
+    expect(history.find((h) => h.eventType === 'reject')).toMatchObject({ actor: 'u-manager', data: { comment: 'Préciser la surface de l’enseigne.' } });
+    expect(history.map((h) => h.version)).toEqual(history.map((_, i) => i + 1));
+
+    // A closed dossier accepts no more events.
+    const late = await agent.event(d.id, 'update', { fields: { legal_form: 'BV' } });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('event-not-allowed');
+  });
+
+  it('sends the dossier back to preparation when a signer refuses, with the reason kept', async () => {
+    let d = await agent.create(frenchGarage);
+    await agent.send(d.id, 'prepare');
+    await agent.send(d.id, 'request-signature');
+    const noReason = await secretary.event(d.id, 'reject');
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.details['fields']).toHaveProperty('comment');
+    d = await secretary.send(d.id, 'reject', { comment: 'Mauvais règlement-taxe' });
+    expect(d).toMatchObject({ status: 'open', states: ['preparing'] });
+  });
+});
+
+describe('notifications', () => {
+  it('notifies the alderman and the secretary in the dossier’s language once signature is requested', async () => {
+    const nl = await agent.create(dutchBakery);
+    const fr = await agent.create({ ...frenchGarage, company_name: 'Librairie Tropismes SRL' });
+    for (const d of [nl, fr]) {
+      await agent.send(d.id, 'prepare');
+      await agent.send(d.id, 'request-signature');
+    }
+
+    const forRecord = async (id: string, n: number): Promise<Delivery[] | null> => {
+      const res = await admin.get<{ items: Delivery[] }>('/api/admin/notifications');
+      expect(res.status).toBe(200);
+      const items = res.body.items.filter((x) => x.recordId === id);
+      return items.length >= n ? items : null;
+    };
+    const dutch = await eventually(() => forRecord(nl.id, 2));
+    expect(dutch.map((x) => x.role).sort()).toEqual(['alderman-finance', 'municipal-secretary']);
+    for (const x of dutch) {
+      expect(x).toMatchObject({ lang: 'nl', subject: 'Brief te ondertekenen: Bakkerij Peeters BV' });
+      expect(x.body).toContain('Bakkerij Peeters BV');
+    }
+
+    const french = await eventually(() => forRecord(fr.id, 2));
+    expect(french.map((x) => x.role).sort()).toEqual(['alderman-finance', 'municipal-secretary']);
+    for (const x of french) {
+      expect(x).toMatchObject({ lang: 'fr', subject: 'Lettre à signer : Librairie Tropismes SRL' });
+      expect(x.body).toContain('Librairie Tropismes SRL');
+    }
+
+    // Delivered exactly once each, even though the worker keeps polling.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await forRecord(nl.id, 2)).toHaveLength(2);
+  });
+
+  it('keeps the notification list for admins only', async () => {
+    const res = await agent.get('/api/admin/notifications');
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+  });
+});
