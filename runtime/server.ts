@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { openSqliteStore } from '../adapters/store-sqlite';
@@ -97,9 +97,15 @@ export async function startServer(config: Config, clock: () => number = Date.now
     maxBodyBytes: config.maxBodyBytes, secureCookies: false, log,
     health: () => ({ packId: runtime.packs.packId, packVersion: runtime.packs.active().version, instances: runtime.store.countInstances(), commits: runtime.committer.stats, timers: runtime.timers.stats, outbox: runtime.outbox.stats }),
   });
+  let closing = false;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);
+    // server.close() only waits for busy keep-alive connections, and a client that keeps
+    // sending on one holds the server open for ever: once closing, each answer ends its connection.
+    s.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      if (closing) res.setHeader('Connection', 'close');
+    });
   });
   runtime.timers.start();
   runtime.outbox.start();
@@ -109,6 +115,7 @@ export async function startServer(config: Config, clock: () => number = Date.now
     url: `http://${config.host}:${port}`,
     server,
     close: async () => {
+      closing = true;
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await runtime.close();

@@ -85,8 +85,9 @@ export function checkExpression(source: string, scope: ExpressionScope): CheckRe
   const missing = /No such key: (\w+)/.exec(detail);
   if (missing?.[1]) {
     const field = missing[1];
-    // The checker names the key but not the variable; the source tells which one it was.
-    if (scope.event && new RegExp(`\\bevent\\s*\\.\\s*${field}\\b`).test(source)) {
+    // The checker names the key but not the variable; the source tells which one it was
+    // (`record.note` is unknown while the event declares `note`: the record's field is the problem).
+    if (scope.event && !scope.event.fields.includes(field) && new RegExp(`\\bevent\\s*\\.\\s*${field}\\b`).test(source)) {
       return { ok: false, code: 'cel-unknown-event-field', detail, field };
     }
     return { ok: false, code: 'cel-unknown-field', detail, field };

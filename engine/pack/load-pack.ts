@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import packSchema from '../../definitions/schema/pack.schema.json';
 import type { Problem } from '../errors';
 import { problemText } from './pack-messages';
-import { parseYamlSource, type ParsedYaml } from './yaml-source';
+import { parseYamlSource, toPointer, type ParsedYaml } from './yaml-source';
 import type {
   Pack,
   PackManifest,
@@ -37,7 +37,8 @@ let validators: Record<FileKind, ValidateFunction> | null = null;
 
 function getValidators(): Record<FileKind, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // verbose: errors carry the offending value and its schema (for the value and the description in messages).
+  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   ajv.addSchema(packSchema);
   const id = packSchema.$id;
@@ -67,25 +68,123 @@ export function fileKind(value: unknown): FileKind | null {
   return null;
 }
 
+/** The `kind` parameter of unknown-reference problems, as the `kind:id` keys of Pack.sources spell it. */
+const SOURCE_KIND: Record<string, string> = { 'record type': 'record' };
+
 export class ProblemCollector {
   readonly problems: Problem[] = [];
+  /**
+   * Definitions declared by files that failed validation (`role:clerk`), and whether some file
+   * could not be read at all: references to them are not "unknown", the real problem is reported
+   * in that file.
+   */
+  readonly unavailable = new Set<string>();
+  someFileUnreadable = false;
   constructor(private readonly sources: Map<string, ParsedYaml>) {}
 
   add(file: string, path: string, code: string, params: Record<string, string | number> = {}, severity: Problem['severity'] = 'error'): void {
-    const pos = this.sources.get(file)?.locate(path) ?? { line: 1, col: 1 };
+    this.push(file, path, 'value', code, params, severity);
+  }
+
+  /** For a problem with the name itself (an unknown property, an undeclared event): at the key, not its value. */
+  addAtKey(file: string, path: string, code: string, params: Record<string, string | number> = {}, severity: Problem['severity'] = 'error'): void {
+    this.push(file, path, 'key', code, params, severity);
+  }
+
+  private push(file: string, path: string, at: 'value' | 'key', code: string, params: Record<string, string | number>, severity: Problem['severity']): void {
+    if (code === 'unknown-reference') {
+      const kind = String(params['kind']);
+      if (this.someFileUnreadable || this.unavailable.has(`${SOURCE_KIND[kind] ?? kind}:${String(params['id'])}`)) return;
+    }
+    const pos = this.sources.get(file)?.locate(path, at) ?? { line: 1, col: 1 };
     const text = problemText(code, params);
     this.problems.push({ file, line: pos.line, col: pos.col, path, code, message: text.en, text, severity });
   }
 }
 
+/** The `kind:id` keys a file declares, read from its (invalid) content as far as possible. */
+function declaredIds(kind: FileKind, value: Record<string, unknown>): string[] {
+  const own = (k: string): string[] => (typeof value[k] === 'string' ? [`${k}:${String(value[k])}`] : []);
+  const keys = (k: string, as: string): string[] => {
+    const m = value[k];
+    return isObject(m) ? Object.keys(m).map((id) => `${as}:${id}`) : [];
+  };
+  switch (kind) {
+    case 'record':
+    case 'process':
+    case 'template':
+      return own(kind);
+    case 'roles':
+      return keys('roles', 'role');
+    case 'routing':
+      return [...keys('queues', 'queue'), ...keys('teams', 'team')];
+    case 'calendars':
+      return keys('calendars', 'calendar');
+    case 'pack':
+      return [];
+  }
+}
+
+/** `oneOf: [{ required: [delay] }, { required: [at] }]`: the properties of which exactly one is needed. */
+function exclusiveProperties(e: ErrorObject): string[] | null {
+  const branches: unknown = e.schema;
+  if (!Array.isArray(branches) || branches.length === 0) return null;
+  const out: string[] = [];
+  for (const b of branches) {
+    if (!isObject(b) || Object.keys(b).length !== 1 || !Array.isArray(b['required'])) return null;
+    out.push(...(b['required'] as unknown[]).map(String));
+  }
+  return out;
+}
+
+/**
+ * Ajv reports every failed alternative of a `oneOf`, so one mistake shows as three ("must be
+ * string", "must be object", "must be array"). Keep what an admin can act on: one "exactly one of"
+ * for exclusive properties, the errors of the alternative that fits the value's shape, or a single
+ * type error naming every accepted type when none fits.
+ */
+function simplifyAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  let out = errors;
+  for (const alt of errors) {
+    if (alt.keyword !== 'oneOf' && alt.keyword !== 'anyOf') continue;
+    const at = alt.instancePath;
+    const exclusive = exclusiveProperties(alt);
+    if (exclusive) {
+      out = out.filter((e) => !(e.instancePath === at && e.keyword === 'required' && exclusive.includes(String((e.params as { missingProperty?: unknown }).missingProperty))));
+      continue;
+    }
+    const typeErrors = out.filter((e) => e.instancePath === at && e.keyword === 'type');
+    const others = out.filter(
+      (e) => !typeErrors.includes(e) && !['oneOf', 'anyOf', 'if', 'propertyNames'].includes(e.keyword) && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)),
+    );
+    if (others.length > 0) out = out.filter((e) => !typeErrors.includes(e));
+    else if (typeErrors.length > 1) {
+      const [first] = typeErrors;
+      const merged: ErrorObject = { ...(first as ErrorObject), params: { type: typeErrors.map((e) => String((e.params as { type?: unknown }).type)).join(' / ') } };
+      out = out.filter((e) => e === first || !typeErrors.includes(e)).map((e) => (e === first ? merged : e));
+    }
+  }
+  return out;
+}
+
 function schemaProblem(c: ProblemCollector, file: string, e: ErrorObject): void {
   const params = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined && e.keyword !== 'propertyNames') {
+    // A property name that breaks its rule (a field name with a dash): point at the name.
+    if (e.keyword === 'pattern') {
+      const schema = e.parentSchema as { description?: string } | undefined;
+      c.addAtKey(file, e.instancePath, 'schema-pattern', { value: e.propertyName, description: schema?.description ?? `must match ${String(params['pattern'])}` });
+    } else if (e.keyword === 'enum') {
+      c.addAtKey(file, e.instancePath, 'schema-enum', { allowed: (params['allowedValues'] as unknown[]).join(', ') });
+    } else c.addAtKey(file, e.instancePath, 'schema-other', { detail: e.message ?? e.keyword });
+    return;
+  }
   switch (e.keyword) {
     case 'required':
       c.add(file, e.instancePath, 'schema-required', { property: String(params['missingProperty']) });
       return;
     case 'additionalProperties':
-      c.add(file, `${e.instancePath}/${String(params['additionalProperty'])}`, 'schema-unknown-property', { property: String(params['additionalProperty']) });
+      c.addAtKey(file, `${e.instancePath}/${String(params['additionalProperty'])}`, 'schema-unknown-property', { property: String(params['additionalProperty']) });
       return;
     case 'type':
       c.add(file, e.instancePath, 'schema-type', { expected: String(params['type']) });
@@ -101,20 +200,26 @@ function schemaProblem(c: ProblemCollector, file: string, e: ErrorObject): void 
     case 'propertyNames':
       // The offending name is reported by the nested `pattern` error.
       return;
-    case 'if':
     case 'oneOf':
-    case 'anyOf':
+    case 'anyOf': {
+      const exclusive = exclusiveProperties(e);
+      if (exclusive) c.add(file, e.instancePath, 'schema-one-of', { options: exclusive.join(', ') });
+      else if (params['passingSchemas']) c.add(file, e.instancePath, 'schema-other', { detail: e.message ?? e.keyword });
+      // Otherwise no alternative fits, and their own errors say why.
+      return;
+    }
+    case 'if':
       return;
     default:
       c.add(file, e.instancePath, 'schema-other', { detail: e.message ?? e.keyword });
   }
 }
 
-/** Ajv reports an offending property name at its parent; point at the name itself. */
+/** Ajv reports an offending property name at its parent (with `propertyName` set); point at the name itself. */
 function propertyNameErrors(errors: ErrorObject[]): ErrorObject[] {
   return errors.map((e) => {
-    const name = (e.params as { propertyName?: string }).propertyName;
-    if (name !== undefined && e.keyword === 'pattern') return { ...e, instancePath: `${e.instancePath}/${name}`, data: name };
+    const name = e.propertyName;
+    if (name !== undefined && e.keyword !== 'propertyNames') return { ...e, instancePath: `${e.instancePath}${toPointer([name])}`, data: name };
     return e;
   });
 }
@@ -135,6 +240,7 @@ export function loadPack(files: Record<string, string>): LoadResult {
     const src = parseYamlSource(file, files[file] ?? '');
     sources.set(file, src);
     if (src.errors.length > 0) {
+      c.someFileUnreadable = true;
       for (const err of src.errors) {
         const text = problemText('yaml-syntax', { detail: err.message });
         c.problems.push({ file, line: err.position.line, col: err.position.col, path: '', code: 'yaml-syntax', message: text.en, text, severity: 'error' });
@@ -148,7 +254,12 @@ export function loadPack(files: Record<string, string>): LoadResult {
     }
     const validate = v[kind];
     if (!validate(src.value)) {
-      for (const e of propertyNameErrors(validate.errors ?? [])) schemaProblem(c, file, e);
+      const before = c.problems.length;
+      const errors = validate.errors ?? [];
+      for (const e of simplifyAlternatives(propertyNameErrors(errors))) schemaProblem(c, file, e);
+      // Never drop a file without saying why.
+      if (c.problems.length === before) c.add(file, errors[0]?.instancePath ?? '', 'schema-other', { detail: errors[0]?.message ?? 'invalid' });
+      for (const id of declaredIds(kind, src.value)) c.unavailable.add(id);
       continue;
     }
     parsed.push({ file, kind, value: src.value });

@@ -18,12 +18,13 @@ const CATALOGUE: Record<string, LocalizedText & { en: string }> = {
   'schema-enum': { en: 'Must be one of: {allowed}', fr: 'Doit être l’une des valeurs : {allowed}', nl: 'Moet een van deze waarden zijn: {allowed}' },
   'schema-pattern': { en: 'Invalid value "{value}": {description}', fr: 'Valeur « {value} » invalide : {description}', nl: 'Ongeldige waarde "{value}": {description}' },
   'schema-other': { en: '{detail}', fr: '{detail}', nl: '{detail}' },
-  'duplicate-id': { en: '{kind} "{id}" is defined twice (also in {other})', fr: '{kind} « {id} » est défini deux fois (aussi dans {other})', nl: '{kind} "{id}" is twee keer gedefinieerd (ook in {other})' },
+  'schema-one-of': { en: 'Needs exactly one of: {options}', fr: 'Il faut exactement une de ces propriétés : {options}', nl: 'Precies één van deze eigenschappen is nodig: {options}' },
+  'duplicate-id': { en: '{kind} "{id}" is defined twice (also in {other})', fr: 'Définition en double : {kind} « {id} » (aussi dans {other})', nl: 'Dubbele definitie: {kind} "{id}" (ook in {other})' },
   'duplicate-state': { en: 'State "{state}" is defined twice in this process: state names must be unique', fr: 'L’état « {state} » est défini deux fois dans ce processus : les noms d’états doivent être uniques', nl: 'Toestand "{state}" is twee keer gedefinieerd in dit proces: namen van toestanden moeten uniek zijn' },
   'unknown-state': { en: 'Unknown state "{state}". Known states: {known}', fr: 'État inconnu « {state} ». États connus : {known}', nl: 'Onbekende toestand "{state}". Bekende toestanden: {known}' },
   'unknown-event': { en: 'Event "{event}" is not declared under `events:` of the process', fr: 'L’événement « {event} » n’est pas déclaré sous `events:` du processus', nl: 'Gebeurtenis "{event}" is niet gedeclareerd onder `events:` van het proces' },
   'unknown-field': { en: 'Record type "{record}" has no field "{field}"', fr: 'Le type d’enregistrement « {record} » n’a pas de champ « {field} »', nl: 'Recordtype "{record}" heeft geen veld "{field}"' },
-  'unknown-reference': { en: 'Unknown {kind} "{id}". Known: {known}', fr: '{kind} inconnu « {id} ». Connus : {known}', nl: 'Onbekend {kind} "{id}". Bekend: {known}' },
+  'unknown-reference': { en: 'Unknown {kind} "{id}". Known: {known}', fr: 'Référence inconnue : {kind} « {id} ». Connus : {known}', nl: 'Onbekende verwijzing: {kind} "{id}". Bekend: {known}' },
   'unreachable-state': { en: 'State "{state}" can never be reached: no transition, timer or approval leads to it', fr: 'L’état « {state} » ne peut jamais être atteint : aucune transition, minuterie ou approbation n’y mène', nl: 'Toestand "{state}" is nooit bereikbaar: geen overgang, timer of goedkeuring leidt ernaartoe' },
   'missing-label': { en: 'Missing the {lang} text', fr: 'Il manque le texte en {lang}', nl: 'De tekst in het {lang} ontbreekt' },
   'missing-status': { en: 'State "{state}" needs a status (for lists), itself or from a parent state', fr: 'L’état « {state} » doit avoir un statut (pour les listes), lui-même ou via un état parent', nl: 'Toestand "{state}" heeft een status nodig (voor lijsten), zelf of via een bovenliggende toestand' },
@@ -39,10 +40,30 @@ const CATALOGUE: Record<string, LocalizedText & { en: string }> = {
   'reserved-event': { en: '"{event}" is reserved by the engine ({why})', fr: '« {event} » est réservé par le moteur ({why})', nl: '"{event}" is voorbehouden aan de engine ({why})' },
 };
 
+/** The `{kind}` parameter names a kind of definition; the French and Dutch texts name it in their language. */
+const KINDS: Record<string, LocalizedText> = {
+  record: { fr: 'type d’enregistrement', nl: 'recordtype' },
+  'record type': { fr: 'type d’enregistrement', nl: 'recordtype' },
+  process: { fr: 'processus', nl: 'proces' },
+  pack: { fr: 'pack', nl: 'pakket' },
+  role: { fr: 'rôle', nl: 'rol' },
+  queue: { fr: 'file de travail', nl: 'werkbak' },
+  team: { fr: 'équipe', nl: 'team' },
+  calendar: { fr: 'calendrier', nl: 'kalender' },
+  template: { fr: 'modèle', nl: 'sjabloon' },
+  status: { fr: 'statut', nl: 'status' },
+  step: { fr: 'étape', nl: 'stap' },
+};
+
 export function problemText(code: string, params: Record<string, string | number> = {}): LocalizedText & { en: string } {
   const entry = CATALOGUE[code] ?? CATALOGUE['schema-other']!;
-  const fill = (t: string): string => t.replace(/\{(\w+)\}/g, (_m, k: string) => (k in params ? String(params[k]) : `{${k}}`));
-  return { en: fill(entry.en), fr: fill(entry.fr), nl: fill(entry.nl) };
+  const fill = (t: string, lang: 'fr' | 'nl' | 'en'): string =>
+    t.replace(/\{(\w+)\}/g, (_m, k: string) => {
+      if (!(k in params)) return `{${k}}`;
+      const v = String(params[k]);
+      return k === 'kind' && lang !== 'en' ? (KINDS[v]?.[lang] ?? v) : v;
+    });
+  return { en: fill(entry.en, 'en'), fr: fill(entry.fr, 'fr'), nl: fill(entry.nl, 'nl') };
 }
 
 export const PROBLEM_CODES: readonly string[] = Object.keys(CATALOGUE);

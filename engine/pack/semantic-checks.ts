@@ -139,7 +139,7 @@ function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemC
       const path = `${base}/${i}`;
       if ('set' in a) {
         for (const [f, expr] of Object.entries(a.set)) {
-          if (!record.fields[f]) c.add(file, `${path}/set/${f}`, 'unknown-field', { record: p.record, field: f });
+          if (!record.fields[f]) c.addAtKey(file, `${path}/set/${f}`, 'unknown-field', { record: p.record, field: f });
           expression(c, file, `${path}/set/${f}`, expr, scope, p.record);
         }
       } else if ('assign' in a) {
@@ -150,7 +150,7 @@ function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemC
         const target = pack.records[a.create.record];
         if (!target) c.add(file, `${path}/create/record`, 'unknown-reference', { kind: 'record type', id: a.create.record, known: known(Object.keys(pack.records)) });
         for (const [f, expr] of Object.entries(a.create.fields ?? {})) {
-          if (target && !target.fields[f]) c.add(file, `${path}/create/fields/${f}`, 'unknown-field', { record: a.create.record, field: f });
+          if (target && !target.fields[f]) c.addAtKey(file, `${path}/create/fields/${f}`, 'unknown-field', { record: a.create.record, field: f });
           expression(c, file, `${path}/create/fields/${f}`, expr, scope, p.record);
         }
       } else if ('email' in a) {
@@ -194,7 +194,7 @@ function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemC
     checkActions(s.exit, `${base}/exit`, noEvent);
     for (const [ev, spec] of Object.entries(s.on ?? {})) {
       const evPath = `${base}/on/${ev}`;
-      if (!events[ev]) c.add(file, evPath, 'unknown-event', { event: ev });
+      if (!events[ev]) c.addAtKey(file, evPath, 'unknown-event', { event: ev });
       const scope = events[ev] ? eventScope(ev) : noEvent;
       const list = normaliseTransitions(spec);
       list.forEach((t, i) => {

@@ -27,16 +27,20 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'validate') {
     const dir = args.find((a) => !a.startsWith('--') && a !== flag(args, '--lang'));
     if (!dir) usage();
-    const lang = (flag(args, '--lang') ?? 'en') as 'fr' | 'nl' | 'en';
+    const lang = flag(args, '--lang') ?? 'en';
+    if (lang !== 'fr' && lang !== 'nl' && lang !== 'en') usage();
     let files: Record<string, string>;
     try {
       files = readPackDir(resolve(dir));
     } catch (e) {
-      process.stderr.write(`${dir}: ${(e as Error).message}\n`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such pack folder' : code === 'ENOTDIR' ? 'not a folder' : (e as Error).message;
+      process.stderr.write(`${dir}: ${why}\n`);
       return 1;
     }
     const result = loadPack(files);
-    for (const p of result.problems) process.stdout.write(`${join(dir, formatProblem(p, lang))}\n`);
+    // Join the folder to the file only: the message may hold slashes that path.join would rewrite.
+    for (const p of result.problems) process.stdout.write(`${formatProblem({ ...p, file: join(dir, p.file) }, lang)}\n`);
     const errors = result.problems.filter((p) => p.severity === 'error').length;
     process.stdout.write(errors ? `${errors} error(s)\n` : `${dir}: valid (${Object.keys(result.pack?.processes ?? {}).length} processes, ${Object.keys(result.pack?.records ?? {}).length} record types)\n`);
     return errors ? 1 : 0;

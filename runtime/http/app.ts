@@ -62,7 +62,6 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
-  app.use(express.json({ limit: deps.maxBodyBytes }));
 
   const actorOf = (req: AuthedRequest): Actor => {
     if (!req.user) throw new HttpError(401, 'unauthenticated', text('Connectez-vous d’abord.', 'Meld u eerst aan.', 'Log in first.'));
@@ -90,6 +89,8 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   });
+  // Bodies are parsed after the session is known, so body errors speak the user's language.
+  api.use(express.json({ limit: deps.maxBodyBytes }));
 
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
 

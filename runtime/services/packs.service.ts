@@ -34,11 +34,13 @@ export class PacksService {
     return loadPack(files);
   }
 
-  /** Publishes the shipped pack when the store has no version of it, or an older text. */
+  /** Publishes the shipped pack when the store has never held this text of it. */
   ensurePublished(files: Record<string, string>, by: string): PackVersionRow {
     const versions = this.store.listPackVersions(this.packId);
     const published = versions.find((v) => v.status === 'published');
-    if (published && sameFiles(published.files, files)) return published;
+    // Publish the shipped files only when they are new: a restart must not undo a version an
+    // admin published since (nor re-publish text the store already holds).
+    if (published && versions.some((v) => sameFiles(v.files, files))) return published;
     const draft = this.saveDraft(files, by);
     return this.publish(draft.version, by);
   }

@@ -93,7 +93,7 @@ describe('the full census walk over HTTP', () => {
     d = await agent.send(d.id, 'submit-pv');
     expect(d.states).toEqual(['inspection', 'pv-review']);
     d = await manager.send(d.id, 'approve');
-    expect(d.states).toEqual(['inspection', 'pv-approved']);
+    expect(d).toMatchObject({ status: 'open', states: ['inspection', 'pv-approved'], reason: { fr: 'PV approuvé', nl: 'PV goedgekeurd' } });
     expect(progress(d)).toBe('preparation:done signature:done mailing:done analysis:done inspection:current taxation:todo done:todo');
 
     d = await manager.send(d.id, 'tax-ex-officio');

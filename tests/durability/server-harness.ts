@@ -134,7 +134,9 @@ export class ServerProcess {
   /** SIGTERM to tsx, which relays it to the server: the graceful shutdown path. */
   async stop(timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     this.child.kill('SIGTERM');
-    const result = await Promise.race([this.exited, sleep(timeoutMs).then(() => null)]);
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([this.exited, new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)))]);
+    clearTimeout(timer);
     if (result === null) {
       await this.kill();
       throw new Error(`server on port ${this.port} did not stop within ${timeoutMs} ms of SIGTERM`);
@@ -305,3 +307,44 @@ export class Client {
 
 export const timerEntries = (history: HistoryItem[]) => history.filter((h) => h.eventType.startsWith('timer:'));
 export const bumpEntries = (history: HistoryItem[]) => history.filter((h) => h.eventType === 'bump');
+
+/** What became of the `bump` events sent to one ticket. */
+export interface Tally {
+  /** Answered 200: committed, must survive. */
+  acked: number;
+  /** No answer (the connection died or was refused): may or may not have committed. */
+  unknown: number;
+  /** Any other status: a failure of the test run itself. */
+  refused: number[];
+}
+
+/**
+ * Sends `bump` events to random tickets from `loops` concurrent loops, as fast as the server
+ * answers, until `stop()`; a loop ends at its first request without an answer.
+ */
+export function streamBumps(client: Client, url: string, ticketIds: string[], loops: number): { tally: Tally[]; acked(): number; stop(): Promise<void> } {
+  const tally: Tally[] = ticketIds.map(() => ({ acked: 0, unknown: 0, refused: [] }));
+  let stopping = false;
+  const running = Array.from({ length: loops }, async () => {
+    while (!stopping) {
+      const i = Math.floor(Math.random() * ticketIds.length);
+      const t = tally[i] as Tally;
+      try {
+        const res = await client.send(url, ticketIds[i] as string, 'bump');
+        if (res.status === 200) t.acked++;
+        else t.refused.push(res.status);
+      } catch {
+        t.unknown++;
+        return;
+      }
+    }
+  });
+  return {
+    tally,
+    acked: () => tally.reduce((n, t) => n + t.acked, 0),
+    stop: async () => {
+      stopping = true;
+      await Promise.all(running);
+    },
+  };
+}
