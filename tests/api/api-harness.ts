@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../runtime/config/config';
 import { startServer, type RunningServer } from '../../runtime/server';
+import type { RecordView } from '../../runtime/services/records.service';
+import type { HistoryRow as HistoryItem } from '../../runtime/ports/record-store.port';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const PACK_DIR = join(REPO_ROOT, 'definitions', 'brussels-commune');
@@ -65,55 +67,14 @@ export interface ErrorBody {
   details: Record<string, unknown>;
 }
 
-export interface LocalizedText {
-  fr: string;
-  nl: string;
-  en?: string;
-}
-
-export interface EventView {
-  type: string;
-  label: LocalizedText;
-  fields: Record<string, unknown>;
-}
-
-export interface RecordView {
-  id: string;
-  recordType: string;
-  process: string;
-  packVersion: number;
-  title: string | null;
-  fields: Record<string, unknown>;
-  status: string;
-  reason: LocalizedText | null;
-  step: string | null;
-  progress: Array<{ id: string; label: LocalizedText; state: 'done' | 'current' | 'todo' }>;
-  states: string[];
-  owner: string | null;
-  queue: string | null;
-  team: string | null;
-  done: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  events?: EventView[];
-}
+// The wire shapes are the service's own types: a change of the API shows up here at compile time.
+export type { LocalizedText } from '../../engine/errors';
+export type { EventView, RecordView } from '../../runtime/services/records.service';
+export type { HistoryRow as HistoryItem } from '../../runtime/ports/record-store.port';
 
 export interface RecordPage {
   total: number;
   items: RecordView[];
-}
-
-export interface HistoryItem {
-  instanceId: string;
-  version: number;
-  at: string;
-  actor: string;
-  eventType: string;
-  data: Record<string, unknown>;
-  changes: Array<{ field: string; before: unknown; after: unknown }>;
-  fromStates: string[];
-  toStates: string[];
 }
 
 export interface RequestOptions {
