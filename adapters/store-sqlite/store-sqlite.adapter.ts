@@ -104,14 +104,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // A page cache that holds the hot part of the indexes at 200k+ records (the default is 2 MB),
+  // and reads through the memory map instead of a syscall per page.
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
+  db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA);
 
   const st = {
     getInstance: db.prepare<[string], InstanceDbRow>('SELECT * FROM instances WHERE id = ?'),
     insertInstance: db.prepare(`INSERT INTO instances (id, record_type, process, pack_id, pack_version, xstate_version, title, snapshot, status, reason, step, states, owner, queue, team, done, version, created_at, updated_at, created_by)
       VALUES (@id, @record_type, @process, @pack_id, @pack_version, @xstate_version, @title, @snapshot, @status, @reason, @step, @states, @owner, @queue, @team, @done, @version, @created_at, @updated_at, @created_by)`),
-    updateInstance: db.prepare(`UPDATE instances SET title=@title, snapshot=@snapshot, status=@status, reason=@reason, step=@step, states=@states, owner=@owner, queue=@queue, team=@team, done=@done, version=@version, updated_at=@updated_at
-      WHERE id=@id AND version=@expected`),
     appendHistory: db.prepare('INSERT INTO history (instance_id, version, at, actor, event_type, data, changes, from_states, to_states) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     getHistory: db.prepare<[string], { instance_id: string; version: number; at: string; actor: string; event_type: string; data: string; changes: string; from_states: string; to_states: string }>('SELECT * FROM history WHERE instance_id = ? ORDER BY version'),
     setTimer: db.prepare('INSERT INTO timers (instance_id, key, event_type, due_at) VALUES (?, ?, ?, ?) ON CONFLICT(instance_id, key) DO UPDATE SET event_type=excluded.event_type, due_at=excluded.due_at, lease_owner=NULL, lease_until=NULL'),
@@ -137,7 +140,22 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     getSession: db.prepare<[string, number], { user_id: string }>('SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
     delivery: db.prepare('INSERT INTO deliveries (kind, at, body) VALUES (?, ?, ?)'),
+    savepoint: db.prepare('SAVEPOINT event'),
+    release: db.prepare('RELEASE event'),
+    rollbackTo: db.prepare('ROLLBACK TO event'),
     deliveries: db.prepare<[string, number], { id: number; at: string; body: string }>('SELECT * FROM deliveries WHERE kind = ? ORDER BY id DESC LIMIT ?'),
+  };
+
+  const UPDATABLE = ['title', 'snapshot', 'status', 'reason', 'step', 'states', 'owner', 'queue', 'team', 'done', 'version', 'updated_at'] as const;
+  const updates = new Map<string, Database.Statement>();
+  const updateStatement = (columns: readonly string[]): Database.Statement => {
+    const key = columns.join(',');
+    let stmt = updates.get(key);
+    if (!stmt) {
+      stmt = db.prepare(`UPDATE instances SET ${columns.map((c) => `${c}=@${c}`).join(', ')} WHERE id=@id AND version=@expected`);
+      updates.set(key, stmt);
+    }
+    return stmt;
   };
 
   const tx: StoreTx = {
@@ -146,7 +164,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return r ? toInstance(r) : null;
     },
     insertInstance: (row) => void st.insertInstance.run(instanceParams(row)),
-    updateInstance: (row, expected) => st.updateInstance.run({ ...instanceParams(row), expected }).changes === 1,
+    updateInstance: (row, previous) => {
+      const next = instanceParams(row);
+      const before = instanceParams(previous);
+      // Only the columns that changed: an unchanged indexed column (status, queue, owner)
+      // then costs no index write.
+      const changed = UPDATABLE.filter((c) => next[c] !== before[c]);
+      return updateStatement(changed).run({ ...next, expected: previous.version }).changes === 1;
+    },
     appendHistory: (h) =>
       void st.appendHistory.run(h.instanceId, h.version, h.at, h.actor, h.eventType, JSON.stringify(h.data), JSON.stringify(h.changes), JSON.stringify(h.fromStates), JSON.stringify(h.toStates)),
     setTimer: (t) => void st.setTimer.run(t.instanceId, t.key, t.eventType, t.dueAt),
@@ -155,8 +180,19 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       const now = new Date().toISOString();
       for (const r of rows) st.enqueue.run(r.instanceId, r.kind, JSON.stringify(r.payload), r.idempotencyKey, r.nextAttemptAt, now);
     },
-    // Inside a transaction, better-sqlite3 runs a nested transaction as a SAVEPOINT.
-    savepoint: (fn) => db.transaction(fn)(),
+    // Plain prepared SAVEPOINT statements: cheaper than a nested db.transaction() wrapper per call.
+    savepoint: (fn) => {
+      st.savepoint.run();
+      try {
+        const result = fn();
+        st.release.run();
+        return result;
+      } catch (e) {
+        st.rollbackTo.run();
+        st.release.run();
+        throw e;
+      }
+    },
   };
 
   const mapUser = (r: { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }): UserRow => ({

@@ -3,7 +3,8 @@
  * next snapshot and everything the runtime must write in the same transaction out (history
  * changes, timer rows to set and cancel, outbox effects). No clock, no I/O.
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import { pureInitialTransition, pureTransition } from './pure-transition';
 import { addBusinessDuration, addCalendarDuration, parseIsoDuration } from '../calendar';
 import { ConflictError, ValidationError, type LocalizedText } from '../errors';
 import { validateRecordWrite, type FieldDefinition } from '../fields';
@@ -200,7 +201,7 @@ export function startInstance(p: CompiledProcess, fields: Record<string, unknown
   if (!write.ok) throw validationError(write.errors);
   const now = Date.parse(event.at);
   const input = computeFields(p, { fields: write.values, owner: null, queue: null, team: null, approval: null, approvals: [] }, event);
-  const [next, actions] = initialTransition(p.machine, input);
+  const [next, actions] = pureInitialTransition(p.machine, input);
   const snapshot = toInstanceSnapshot(next);
   snapshot.context = computeFields(p, snapshot.context, event);
   const { timersSet, timersCancelled, effects } = collect(p, actions, snapshot.context, now, event.at);
@@ -284,7 +285,7 @@ export function applyEvent(p: CompiledProcess, snap: InstanceSnapshot, event: En
   const available = isTimer ? activeStates(snap.value).includes(p.timers.get(event.type)?.state ?? '') : availableEvents(p, snap).includes(event.type);
   if (!available) throw notAllowed();
   const before = restore(p, snap);
-  const [next, actions] = transition(p.machine, before, full);
+  const [next, actions] = pureTransition(p.machine, before, full);
   // XState returns the very same snapshot when no transition was enabled (a guard said no),
   // so one transition both decides and applies.
   if (next === before && event.type !== 'update') throw notAllowed();

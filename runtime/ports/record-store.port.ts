@@ -8,7 +8,7 @@
  * @example
  *   const result = store.writeBatch((tx) => tx.savepoint(() => {
  *     const row = tx.getInstance(id);
- *     tx.updateInstance({ ...row, version: row.version + 1 }, row.version);
+ *     tx.updateInstance({ ...row, version: row.version + 1 }, row);
  *   }));
  */
 import type { InstanceSnapshot } from '../../engine/instance';
@@ -104,8 +104,11 @@ export interface InstanceQuery {
 export interface StoreTx {
   getInstance(id: string): InstanceRow | null;
   insertInstance(row: InstanceRow): void;
-  /** False when the row's version is no longer `expectedVersion` (another writer won). */
-  updateInstance(row: InstanceRow, expectedVersion: number): boolean;
+  /**
+   * Writes `row` over `previous` (as read in this transaction). False when the stored version
+   * is no longer `previous.version`: another writer won. Only changed columns need writing.
+   */
+  updateInstance(row: InstanceRow, previous: InstanceRow): boolean;
   appendHistory(row: HistoryRow): void;
   setTimer(row: Omit<TimerRow, 'leaseOwner' | 'leaseUntil'>): void;
   deleteTimer(instanceId: string, key: string): void;

@@ -3,7 +3,6 @@
  * Each write is one engine step applied inside the group committer's transaction: snapshot
  * with an optimistic version check, history entry, timer rows and outbox rows together.
  */
-import { randomUUID } from 'node:crypto';
 import { hasRecordPermission, maySendEvent, readableRecordTypes } from '../../engine/access';
 import type { CompiledProcess, EngineEvent, Effect } from '../../engine/compiler';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type LocalizedText } from '../../engine/errors';
@@ -12,6 +11,7 @@ import type { Actor } from '../../engine/expressions';
 import type { InstanceQuery, InstanceRow, RecordStore, StoreTx, TimerRow } from '../ports/record-store.port';
 import type { GroupCommitter } from './group-committer';
 import type { PacksService } from './packs.service';
+import { newRecordId } from './record-id';
 
 export const XSTATE_VERSION = '5.33.3';
 
@@ -88,7 +88,7 @@ export class RecordsService {
   }
 
   private insert(tx: StoreTx, process: CompiledProcess, outcome: StepOutcome, event: EngineEvent): InstanceRow {
-    const id = randomUUID();
+    const id = newRecordId();
     const titleField = process.record.title;
     const row: InstanceRow = {
       id, recordType: process.record.record, process: process.id, packId: process.packId, packVersion: process.packVersion,
@@ -161,7 +161,7 @@ export class RecordsService {
       states: outcome.summary.states, owner: outcome.summary.owner, queue: outcome.summary.queue, team: outcome.summary.team,
       done: outcome.summary.done, version: current.version + 1, updatedAt: event.at,
     };
-    if (!tx.updateInstance(next, current.version)) {
+    if (!tx.updateInstance(next, current)) {
       throw new ConflictError('stale-version', { fr: 'Le dossier a été modifié entre-temps. Rechargez-le.', nl: 'Het dossier werd intussen gewijzigd. Laad het opnieuw.', en: 'The record changed meanwhile. Reload it.' });
     }
     tx.appendHistory({ instanceId: current.id, version: next.version, at: event.at, actor: event.actor.id, eventType: event.type, data: event.data, changes: outcome.changes, fromStates: current.states, toStates: next.states });
