@@ -292,5 +292,12 @@ export function applyEvent(p: CompiledProcess, snap: InstanceSnapshot, event: En
   const snapshot = toInstanceSnapshot(next);
   snapshot.context = computeFields(p, snapshot.context, full);
   const { timersSet, timersCancelled, effects } = collect(p, actions, snapshot.context, now, event.at);
+  if (event.type === 'update') {
+    // A date a timer waits for (`at: record.expires_on`) may just have changed: move the timer.
+    const active = new Set(activeStates(snapshot.value));
+    for (const t of p.timers.values()) {
+      if (t.at && active.has(t.state)) timersSet.push({ key: t.id, eventType: t.id, dueAt: dueTime(p, t.id, snapshot.context, now, event.at) });
+    }
+  }
   return { snapshot, summary: summarise(p, snapshot), changes: diff(snap.context.fields, snapshot.context.fields), timersSet, timersCancelled, effects };
 }
