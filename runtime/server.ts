@@ -9,6 +9,7 @@ import { openSqliteStore } from '../adapters/store-sqlite';
 import type { Config } from './config/config';
 import { AuthService } from './auth/auth.service';
 import { createApp } from './http/app';
+import { attachRealtime } from './realtime/realtime';
 import { readPackDir } from './packs/pack-files';
 import type { RecordStore } from './ports/record-store.port';
 import { OutboxWorker } from './scheduler/outbox-worker';
@@ -94,7 +95,7 @@ export async function startServer(config: Config, clock: () => number = Date.now
   const log = createLogger(config.logLevel);
   const app = createApp({
     auth: runtime.auth, records: runtime.records, packs: runtime.packs, store: runtime.store,
-    maxBodyBytes: config.maxBodyBytes, secureCookies: false, log,
+    maxBodyBytes: config.maxBodyBytes, secureCookies: false, log, uiDir: config.uiDir, clock,
     health: () => ({ packId: runtime.packs.packId, packVersion: runtime.packs.active().version, instances: runtime.store.countInstances(), commits: runtime.committer.stats, timers: runtime.timers.stats, outbox: runtime.outbox.stats }),
   });
   let closing = false;
@@ -107,6 +108,7 @@ export async function startServer(config: Config, clock: () => number = Date.now
       if (closing) res.setHeader('Connection', 'close');
     });
   });
+  const realtime = attachRealtime(server, { auth: runtime.auth, records: runtime.records, packs: runtime.packs });
   runtime.timers.start();
   runtime.outbox.start();
   const port = (server.address() as AddressInfo).port;
@@ -116,6 +118,7 @@ export async function startServer(config: Config, clock: () => number = Date.now
     server,
     close: async () => {
       closing = true;
+      await realtime.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await runtime.close();

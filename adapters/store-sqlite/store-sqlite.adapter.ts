@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS users (
   roles TEXT NOT NULL, language TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL, key TEXT);
+CREATE TABLE IF NOT EXISTS applied_keys (key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 interface InstanceDbRow {
@@ -91,7 +92,8 @@ const toOutbox = (r: OutboxDbRow): OutboxRow => ({
   status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, createdAt: r.created_at,
 });
 
-const SORT_COLUMNS: Record<InstanceQuery['sort'], string> = { createdAt: 'created_at', updatedAt: 'updated_at', title: 'title', status: 'status' };
+const SORT_COLUMNS: Record<string, string> = { createdAt: 'created_at', updatedAt: 'updated_at', title: 'title', status: 'status', step: 'step', owner: 'owner', queue: 'queue' };
+const fieldPath = (name: string): string => `$.context.fields.${name.replace(/[^a-z0-9_]/g, '')}`;
 
 export interface SqliteStoreOptions {
   /** FULL by default; NORMAL only for throwaway data (it may lose the last commits on power loss). */
@@ -110,6 +112,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA);
+  // Stores made before deliveries had a key get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
+  const deliveryColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('deliveries')").all().map((c) => c.name);
+  if (!deliveryColumns.includes('key')) db.exec('ALTER TABLE deliveries ADD COLUMN key TEXT');
+  db.exec('CREATE UNIQUE INDEX IF NOT EXISTS deliveries_key ON deliveries(key)');
 
   const st = {
     getInstance: db.prepare<[string], InstanceDbRow>('SELECT * FROM instances WHERE id = ?'),
@@ -139,7 +145,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     createSession: db.prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
     getSession: db.prepare<[string, number], { user_id: string }>('SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
-    delivery: db.prepare('INSERT INTO deliveries (kind, at, body) VALUES (?, ?, ?)'),
+    delivery: db.prepare('INSERT OR IGNORE INTO deliveries (kind, at, body, key) VALUES (?, ?, ?, ?)'),
+    claimKey: db.prepare('INSERT OR IGNORE INTO applied_keys (key, at) VALUES (?, ?)'),
     savepoint: db.prepare('SAVEPOINT event'),
     release: db.prepare('RELEASE event'),
     rollbackTo: db.prepare('ROLLBACK TO event'),
@@ -176,6 +183,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       void st.appendHistory.run(h.instanceId, h.version, h.at, h.actor, h.eventType, JSON.stringify(h.data), JSON.stringify(h.changes), JSON.stringify(h.fromStates), JSON.stringify(h.toStates)),
     setTimer: (t) => void st.setTimer.run(t.instanceId, t.key, t.eventType, t.dueAt),
     deleteTimer: (id, key) => void st.deleteTimer.run(id, key),
+    claimKey: (key) => st.claimKey.run(key, new Date().toISOString()).changes === 1,
     enqueueOutbox: (rows) => {
       const now = new Date().toISOString();
       for (const r of rows) st.enqueue.run(r.instanceId, r.kind, JSON.stringify(r.payload), r.idempotencyKey, r.nextAttemptAt, now);
@@ -216,6 +224,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         where.push(`${col} = ?`);
         params.push(v);
       }
+      for (const [f, v] of Object.entries(q.fieldFilters ?? {})) {
+        // Booleans are stored as JSON true/false; everything else compares as text.
+        where.push("CAST(json_extract(snapshot, ?) AS TEXT) = ?");
+        params.push(fieldPath(f), v === 'true' ? '1' : v === 'false' ? '0' : v);
+      }
       if (q.text) {
         where.push("title LIKE ? ESCAPE '\\'");
         params.push(`%${q.text.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
@@ -223,9 +236,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       const w = where.join(' AND ');
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM instances WHERE ${w}`).get(...params) as { n: number }).n;
       const dir = q.direction === 'asc' ? 'ASC' : 'DESC';
+      const sortParams: unknown[] = [];
+      let order = SORT_COLUMNS[q.sort] ?? 'created_at';
+      if (q.sort.startsWith('field:')) {
+        order = 'json_extract(snapshot, ?)';
+        sortParams.push(fieldPath(q.sort.slice(6)));
+      }
       const rows = db
-        .prepare(`SELECT * FROM instances WHERE ${w} ORDER BY ${SORT_COLUMNS[q.sort]} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
-        .all(...params, q.limit, q.offset) as InstanceDbRow[];
+        .prepare(`SELECT * FROM instances WHERE ${w} ORDER BY ${order} ${dir}, id ${dir} LIMIT ? OFFSET ?`)
+        .all(...params, ...sortParams, q.limit, q.offset) as InstanceDbRow[];
       return { rows: rows.map(toInstance), total };
     },
     getHistory: (id) =>
@@ -280,6 +299,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       const r = st.userById.get(id);
       return r ? mapUser(r) : null;
     },
+    listUsers: () => (db.prepare('SELECT * FROM users ORDER BY display_name').all() as Array<{ id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }>).map(mapUser),
     setUserLanguage: (id, lang) => void st.setLanguage.run(lang, id),
     createSession: (h, u, exp) => void st.createSession.run(h, u, exp),
     getSession: (h, now) => {
@@ -287,7 +307,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return r ? { userId: r.user_id } : null;
     },
     deleteSession: (h) => void st.deleteSession.run(h),
-    recordDelivery: (kind, row) => void st.delivery.run(kind, new Date().toISOString(), JSON.stringify(row)),
+    recordDelivery: (kind, key, row) => st.delivery.run(kind, new Date().toISOString(), JSON.stringify({ key, ...row }), key).changes === 1,
     listDeliveries: (kind, limit) => st.deliveries.all(kind, limit).map((r) => ({ id: r.id, at: r.at, ...(JSON.parse(r.body) as Record<string, unknown>) })),
     close: () => db.close(),
   };

@@ -18,7 +18,8 @@ export function readableRecordTypes(pack: Pack, roles: readonly string[]): strin
   return Object.keys(pack.records).filter((t) => hasRecordPermission(pack, roles, t, 'read'));
 }
 
-const APPROVAL_EVENTS = new Set(['approve', 'reject', 'recall']);
+// Eligibility for these is decided by the machine's own guards (approver, queue member).
+const APPROVAL_EVENTS = new Set(['approve', 'reject', 'recall', 'take']);
 
 export function maySendEvent(pack: Pack, process: ProcessDefinition, roles: readonly string[], eventType: string): boolean {
   // Timer events come from the scheduler only.

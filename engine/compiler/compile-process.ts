@@ -271,6 +271,14 @@ export function compileProcess(pack: Pack, processId: string, packVersion: numbe
     on: {
       // Field edits go through the machine too, so they share the history and the outbox.
       update: { actions: assign(({ context, event }: { context: InstanceContext; event: EngineEvent }) => ({ fields: { ...context.fields, ...(event.data['fields'] as Record<string, unknown>) } })) },
+      // Any member of the record's queue may take it (CC-5): it becomes theirs.
+      take: {
+        guard: ({ context, event }: { context: InstanceContext; event: EngineEvent }) => {
+          const queue = context.queue ? pack.queues[context.queue] : undefined;
+          return !!queue && context.owner !== event.actor.id && queue.roles.some((r) => event.actor.roles.includes(r));
+        },
+        actions: assign(({ event }: { event: EngineEvent }) => ({ owner: event.actor.id })),
+      },
     },
     // The config is built from the pack at run time, so XState cannot infer its state
     // schema; the machine is used through the untyped AnyStateMachine surface.

@@ -58,7 +58,7 @@ export interface StepOutcome {
   effects: Effect[];
 }
 
-export const BUILTIN_EVENTS = ['update', 'approve', 'reject', 'recall'] as const;
+export const BUILTIN_EVENTS = ['update', 'take', 'approve', 'reject', 'recall'] as const;
 
 function text(fr: string, nl: string, en: string): LocalizedText {
   return { fr, nl, en };
@@ -212,6 +212,7 @@ export function startInstance(p: CompiledProcess, fields: Record<string, unknown
 export function availableEvents(p: CompiledProcess, snap: InstanceSnapshot): string[] {
   if (snap.status === 'done') return [];
   const out = new Set<string>(['update']);
+  if (snap.context.queue) out.add('take');
   for (const name of activeStates(snap.value)) {
     const def = p.states.get(name)?.def;
     if (!def) continue;
@@ -239,6 +240,7 @@ function eventFieldDefs(p: CompiledProcess, type: string): Record<string, FieldD
   if (type === 'reject') {
     return { comment: { type: 'long-text', label: { fr: 'Motif du refus', nl: 'Reden van weigering' }, required: true } };
   }
+  if (type === 'take') return {};
   if (type === 'approve' || type === 'recall') {
     return { comment: { type: 'long-text', label: { fr: 'Commentaire', nl: 'Opmerking' } } };
   }

@@ -24,6 +24,30 @@ export interface RecordTypeDefinition {
   /** Field shown as the record's title in lists and pages. */
   title?: string;
   fields: Record<string, FieldDefinition>;
+  list?: ListViewDefinition;
+  layout?: LayoutDefinition;
+}
+
+/** Built-in columns every record has, beside its fields. */
+export const BUILTIN_COLUMNS = ['status', 'step', 'owner', 'queue', 'team', 'createdAt', 'updatedAt'] as const;
+
+export interface ListViewDefinition {
+  columns?: string[];
+  filters?: string[];
+  sort?: { by: string; direction?: 'asc' | 'desc' };
+}
+
+export interface LayoutSection {
+  id: string;
+  label: LocalizedText;
+  fields: string[];
+  states?: string[];
+  roles?: string[];
+  'read-only-in'?: string[];
+}
+
+export interface LayoutDefinition {
+  sections: LayoutSection[];
 }
 
 /** One action of a transition, entry or exit. Exactly one key is set. */

@@ -5,7 +5,7 @@
 import { checkExpression, type ExpressionScope } from '../expressions';
 import { validateFieldValue } from '../fields';
 import { validateCalendar } from '../calendar';
-import type { ActionDefinition, Pack, ProcessDefinition, StateDefinition, TransitionDefinition, TransitionSpec } from './pack-types';
+import { BUILTIN_COLUMNS, type ActionDefinition, type Pack, type ProcessDefinition, type StateDefinition, type TransitionDefinition, type TransitionSpec } from './pack-types';
 import type { ProblemCollector } from './load-pack';
 import type { ParsedYaml } from './yaml-source';
 import { toPointer } from './yaml-source';
@@ -13,6 +13,7 @@ import { toPointer } from './yaml-source';
 /** Events the engine defines itself; packs may not declare them. */
 export const RESERVED_EVENTS: Record<string, string> = {
   update: 'field edits',
+  take: 'taking a record from its queue',
   approve: 'approvals',
   reject: 'approvals',
   recall: 'approvals',
@@ -74,6 +75,28 @@ export function checkPackSemantics(pack: Pack, c: ProblemCollector, sources: Map
     const file = pack.sources[`record:${rid}`] ?? '';
     const fieldNames = Object.keys(rec.fields);
     if (rec.title && !rec.fields[rec.title]) c.add(file, '/title', 'unknown-field', { record: rid, field: rec.title });
+    const columns = new Set<string>([...fieldNames, ...BUILTIN_COLUMNS]);
+    const column = (path: string, name: string): void => {
+      if (!columns.has(name)) c.add(file, path, 'unknown-field', { record: rid, field: name });
+    };
+    rec.list?.columns?.forEach((col, i) => column(`/list/columns/${i}`, col));
+    rec.list?.filters?.forEach((col, i) => column(`/list/filters/${i}`, col));
+    if (rec.list?.sort) column('/list/sort/by', rec.list.sort.by);
+    const stateNames = new Set<string>();
+    for (const proc of Object.values(pack.processes)) if (proc.record === rid) for (const n of collectStates(proc).keys()) stateNames.add(n);
+    rec.layout?.sections.forEach((sec, si) => {
+      sec.fields.forEach((f, i) => {
+        if (!rec.fields[f]) c.add(file, `/layout/sections/${si}/fields/${i}`, 'unknown-field', { record: rid, field: f });
+      });
+      (sec.roles ?? []).forEach((r, i) => {
+        if (!pack.roles[r]) c.add(file, `/layout/sections/${si}/roles/${i}`, 'unknown-reference', { kind: 'role', id: r, known: known(Object.keys(pack.roles)) });
+      });
+      for (const key of ['states', 'read-only-in'] as const) {
+        (sec[key] ?? []).forEach((st, i) => {
+          if (!stateNames.has(st)) c.add(file, `/layout/sections/${si}/${key}/${i}`, 'unknown-state', { state: st, known: known(stateNames) });
+        });
+      }
+    });
     for (const [fname, f] of Object.entries(rec.fields)) {
       const base = `/fields/${fname}`;
       if (f.type === 'enum' && (!f.values || Object.keys(f.values).length === 0)) c.add(file, base, 'enum-without-values');

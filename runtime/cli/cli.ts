@@ -59,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     const runtime = await createRuntime({ ...loadConfig(), seedDemo: false });
     try {
       const v = flag(args, '--version');
+      if (args.includes('--version') && (v === undefined || !/^\d+$/.test(v))) {
+        process.stderr.write(`--version needs a version number, e.g. --version 2 (got ${v ?? 'nothing'})\n`);
+        return 2;
+      }
       const version = v ? Number(v) : runtime.packs.active().version;
       const row = runtime.store.getPackVersion(runtime.packs.packId, version);
       if (!row) {

@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   dataDir: string;
   packDir: string;
+  /** The built web app (admin-ui/dist), served at `/`. */
+  uiDir: string;
   demoDir: string | null;
   /** Loads demo users and records on first start. */
   seedDemo: boolean;
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: env['HOST'] ?? '127.0.0.1',
     dataDir: resolve(cwd, env['DATA_DIR'] ?? 'data'),
     packDir: resolve(cwd, env['PACK_DIR'] ?? 'definitions/brussels-commune'),
+    uiDir: resolve(cwd, env['UI_DIR'] ?? 'admin-ui/dist'),
     demoDir: demoDir === '' ? null : resolve(cwd, demoDir),
     seedDemo: (env['SEED_DEMO'] ?? 'true') !== 'false',
     synchronous: sync,

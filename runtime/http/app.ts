@@ -1,6 +1,8 @@
 /** The HTTP API under /api (Express 5): thin handlers over the services. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Actor } from '../../engine/expressions';
 import { isAdmin, readableRecordTypes } from '../../engine/access';
 import type { AuthService, SessionUser } from '../auth/auth.service';
@@ -18,7 +20,11 @@ export interface AppDeps {
   packs: PacksService;
   store: RecordStore;
   maxBodyBytes: number;
+  /** The built web app; a short page explains how to build it when it is missing. */
+  uiDir: string;
   secureCookies: boolean;
+  /** The runtime's clock: a retried outbox entry is due now by the same clock the worker uses. */
+  clock: () => number;
   health: () => Record<string, unknown>;
   log: (msg: string, err?: unknown) => void;
 }
@@ -61,7 +67,9 @@ function intParam(v: unknown, name: string, def: number): number {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(helmet());
+  // No upgrade-insecure-requests: the embedded default is served over plain HTTP on the
+  // commune's network or loopback; TLS is the reverse proxy's job.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   const actorOf = (req: AuthedRequest): Actor => {
     if (!req.user) throw new HttpError(401, 'unauthenticated', text('Connectez-vous d’abord.', 'Meld u eerst aan.', 'Log in first.'));
@@ -177,23 +185,45 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/records', (req: AuthedRequest, res) => {
     const actor = actorOf(req);
     const q = req.query;
+    const type = typeof q['type'] === 'string' ? q['type'] : undefined;
+    const fields = type ? deps.packs.active().pack.records[type]?.fields ?? {} : {};
     const sort = String(q['sort'] ?? 'createdAt');
-    if (!['createdAt', 'updatedAt', 'title', 'status'].includes(sort)) {
-      throw new HttpError(400, 'bad-parameter', text('Tri possible : createdAt, updatedAt, title, status.', 'Sorteren kan op: createdAt, updatedAt, title, status.', 'Sort by createdAt, updatedAt, title or status.'), { parameter: 'sort' });
+    const builtinSorts = ['createdAt', 'updatedAt', 'title', 'status', 'step', 'owner', 'queue'];
+    if (!builtinSorts.includes(sort) && !fields[sort]) {
+      throw new HttpError(400, 'bad-parameter', text(`Tri impossible sur « ${sort} » : ${builtinSorts.join(', ')} ou un champ du type.`, `Sorteren op "${sort}" kan niet: ${builtinSorts.join(', ')} of een veld van het type.`, `Cannot sort by "${sort}": use ${builtinSorts.join(', ')} or a field of the type.`), { parameter: 'sort' });
     }
     const filters: Record<string, string> = {};
     for (const k of ['status', 'queue', 'owner', 'team', 'step', 'process']) if (typeof q[k] === 'string') filters[k] = q[k] as string;
     if (filters['owner'] === 'me') filters['owner'] = actor.id;
+    // Any other parameter named after a field of the type filters on that field.
+    const fieldFilters: Record<string, string> = {};
+    for (const [k, v] of Object.entries(q)) if (fields[k] && typeof v === 'string') fieldFilters[k] = v;
     const result = deps.records.list(actor, {
-      ...(typeof q['type'] === 'string' ? { recordType: q['type'] } : {}),
+      ...(type ? { recordType: type } : {}),
       filters,
+      fieldFilters,
       ...(typeof q['q'] === 'string' && q['q'] ? { text: q['q'] } : {}),
-      sort: sort as 'createdAt',
+      sort: builtinSorts.includes(sort) ? (sort as 'createdAt') : `field:${sort}`,
       direction: q['direction'] === 'asc' ? 'asc' : 'desc',
       limit: intParam(q['limit'], 'limit', 50),
       offset: intParam(q['offset'], 'offset', 0),
     });
     res.json(result);
+  });
+
+  api.get('/users', (req: AuthedRequest, res) => {
+    actorOf(req);
+    res.json({ items: deps.store.listUsers().map((u) => ({ id: u.id, displayName: u.displayName, roles: u.roles })) });
+  });
+
+  api.get('/queues', (req: AuthedRequest, res) => {
+    const actor = actorOf(req);
+    const { pack } = deps.packs.active();
+    const admin = isAdmin(pack, actor.roles);
+    const queues = Object.entries(pack.queues)
+      .filter(([, q]) => admin || q.roles.some((r) => actor.roles.includes(r)))
+      .map(([id, q]) => ({ id, label: q.label, roles: q.roles }));
+    res.json({ items: queues });
   });
 
   api.get('/records/:id', (req: AuthedRequest, res) => {
@@ -238,7 +268,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   api.post('/admin/outbox/:id/retry', (req: AuthedRequest, res) => {
     requireAdmin(req);
-    if (!deps.store.retryOutbox(intParam(req.params['id'], 'id', 0), Date.now())) {
+    if (!deps.store.retryOutbox(intParam(req.params['id'], 'id', 0), deps.clock())) {
       throw new HttpError(404, 'not-found', text('Aucun message en échec avec cet id.', 'Geen mislukt bericht met dit id.', 'No dead-lettered entry with this id.'));
     }
     res.status(202).json({ retried: true });
@@ -258,5 +288,21 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/api', api);
   app.use(errorMiddleware(deps.log));
+
+  // The web app: hashed assets cached for a year, index.html never (it names the assets).
+  app.use('/assets', express.static(join(deps.uiDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.get('/', (_req, res) => {
+    const index = join(deps.uiDir, 'index.html');
+    if (existsSync(index)) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+      return;
+    }
+    res.status(503).type('html').send(
+      '<!doctype html><meta charset="utf-8"><title>civic-flow</title>' +
+        '<p lang="fr">L’interface n’est pas construite : lancez <code>npm run build:ui</code> (ou <code>npm start</code>).</p>' +
+        '<p lang="nl">De interface is niet gebouwd: voer <code>npm run build:ui</code> uit (of <code>npm start</code>).</p>',
+    );
+  });
   return app;
 }

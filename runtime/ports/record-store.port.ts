@@ -93,9 +93,12 @@ export interface UserRow {
 export interface InstanceQuery {
   recordTypes: string[];
   filters: Partial<Record<'status' | 'queue' | 'owner' | 'team' | 'step' | 'process', string>>;
+  /** Equality on record fields (enum, text, boolean as 'true'/'false'). */
+  fieldFilters?: Record<string, string>;
   /** Free text over the title. */
   text?: string;
-  sort: 'createdAt' | 'updatedAt' | 'title' | 'status';
+  /** A built-in column, or `field:<name>` for a record field. */
+  sort: 'createdAt' | 'updatedAt' | 'title' | 'status' | 'step' | 'owner' | 'queue' | `field:${string}`;
   direction: 'asc' | 'desc';
   limit: number;
   offset: number;
@@ -113,6 +116,11 @@ export interface StoreTx {
   setTimer(row: Omit<TimerRow, 'leaseOwner' | 'leaseUntil'>): void;
   deleteTimer(instanceId: string, key: string): void;
   enqueueOutbox(rows: Array<Pick<OutboxRow, 'instanceId' | 'kind' | 'payload' | 'idempotencyKey' | 'nextAttemptAt'>>): void;
+  /**
+   * Records that the effect with this key was applied, in the same transaction as its event.
+   * False when it was already: the caller then applies nothing (at-least-once becomes once).
+   */
+  claimKey(key: string): boolean;
   /** Runs `fn` in a savepoint: if it throws, only its own writes are undone. */
   savepoint<T>(fn: () => T): T;
 }
@@ -140,13 +148,15 @@ export interface RecordStore {
   upsertUser(row: UserRow): void;
   getUserByName(username: string): UserRow | null;
   getUser(id: string): UserRow | null;
+  listUsers(): UserRow[];
   setUserLanguage(id: string, language: UserRow['language']): void;
   createSession(tokenHash: string, userId: string, expiresAt: number): void;
   getSession(tokenHash: string, now: number): { userId: string } | null;
   deleteSession(tokenHash: string): void;
 
   /** Local mail and notification sinks (the embedded default delivery). */
-  recordDelivery(kind: 'mail' | 'notification', row: Record<string, unknown>): void;
+  /** Keeps a delivery once per key: false when that key was already delivered. */
+  recordDelivery(kind: 'mail' | 'notification', key: string, row: Record<string, unknown>): boolean;
   listDeliveries(kind: 'mail' | 'notification', limit: number): Array<Record<string, unknown>>;
 
   close(): void;

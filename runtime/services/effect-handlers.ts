@@ -28,23 +28,21 @@ export function effectHandlers(deps: {
     if (!template) throw new Error(`template ${String(payload['template'])} missing in pack version ${String(payload['packVersion'])}`);
     return { lang, subject: renderTemplate(template.subject[lang], fields), body: renderTemplate(template.body[lang], fields) };
   };
-  const seen = (kind: 'mail' | 'notification', key: string) => deps.store.listDeliveries(kind, 1000).some((d) => d['key'] === key);
 
   return {
     email: async (row) => {
-      if (seen('mail', row.idempotencyKey)) return;
       const to = row.payload['to'];
       if (typeof to !== 'string' || !to) throw new Error('email effect without a recipient');
-      deps.store.recordDelivery('mail', { key: row.idempotencyKey, to, recordId: row.payload['recordId'], ...render(row.payload) });
+      deps.store.recordDelivery('mail', row.idempotencyKey, { to, recordId: row.payload['recordId'], ...render(row.payload) });
     },
     notify: async (row) => {
-      if (seen('notification', row.idempotencyKey)) return;
-      deps.store.recordDelivery('notification', { key: row.idempotencyKey, role: row.payload['role'], user: row.payload['user'], recordId: row.payload['recordId'], ...render(row.payload) });
+      deps.store.recordDelivery('notification', row.idempotencyKey, { role: row.payload['role'], user: row.payload['user'], recordId: row.payload['recordId'], ...render(row.payload) });
     },
     send: async (row) => {
       const to = row.payload['to'];
       if (typeof to !== 'string') throw new Error('send effect without a target record id');
-      await deps.records.send({ id: 'system', roles: ['system'] }, to, { type: String(row.payload['event']), data: (row.payload['data'] ?? {}) as Record<string, unknown> });
+      // The outbox key goes into the target's transaction: a retry after a crash applies nothing twice.
+      await deps.records.send({ id: 'system', roles: ['system'] }, to, { type: String(row.payload['event']), data: (row.payload['data'] ?? {}) as Record<string, unknown>, idempotencyKey: `outbox:${row.idempotencyKey}` });
     },
     call: async (row) => {
       const name = String(row.payload['adapter']);

@@ -15,6 +15,21 @@ import { newRecordId } from './record-id';
 
 export const XSTATE_VERSION = '5.33.3';
 
+export interface SendInput {
+  type: string;
+  data?: Record<string, unknown>;
+  expectedVersion?: number;
+  /** Applies the event at most once per key (events sent by the outbox). */
+  idempotencyKey?: string;
+}
+
+export interface RecordChange {
+  row: InstanceRow;
+  /** The row before the change; null for a new record. */
+  previous: InstanceRow | null;
+  actor: string;
+}
+
 export interface EventView {
   type: string;
   label: LocalizedText;
@@ -47,6 +62,7 @@ export interface RecordView {
 
 const BUILTIN_LABELS: Record<string, LocalizedText> = {
   update: { fr: 'Modifier', nl: 'Wijzigen', en: 'Edit' },
+  take: { fr: 'Prendre en charge', nl: 'Behandelen', en: 'Take' },
   approve: { fr: 'Approuver', nl: 'Goedkeuren', en: 'Approve' },
   reject: { fr: 'Refuser', nl: 'Weigeren', en: 'Reject' },
   recall: { fr: 'Rappeler', nl: 'Terugroepen', en: 'Recall' },
@@ -61,8 +77,25 @@ export class RecordsService {
     private readonly packs: PacksService,
     private readonly committer: GroupCommitter,
     private readonly clock: () => number,
-    private readonly onChange: (row: InstanceRow) => void = () => undefined,
   ) {}
+
+  private readonly listeners = new Set<(change: RecordChange) => void>();
+
+  /** Called after each durable change (for live screens); returns an unsubscribe function. */
+  subscribe(listener: (change: RecordChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private onChange(row: InstanceRow, previous: InstanceRow | null, actor: string): void {
+    for (const l of this.listeners) {
+      try {
+        l({ row, previous, actor });
+      } catch {
+        // A listener's failure must not turn a committed change into an error for the caller.
+      }
+    }
+  }
 
   private now(): string {
     return new Date(this.clock()).toISOString();
@@ -83,7 +116,7 @@ export class RecordsService {
     // Validate outside the transaction: bad input never reaches the store.
     const outcome = startInstance(process, fields, event);
     const row = await this.committer.submit((tx) => this.insert(tx, process, outcome, event));
-    this.onChange(row);
+    this.onChange(row, null, actor.id);
     return this.view(row, options.withEvents ? actor : null);
   }
 
@@ -125,15 +158,17 @@ export class RecordsService {
    * Applies an event; resolves once it is durable. The events the user may send next are
    * computed only when asked (`withEvents`): they are for screens, not for the commit.
    */
-  async send(actor: Actor, id: string, input: { type: string; data?: Record<string, unknown>; expectedVersion?: number }, options: { withEvents?: boolean } = {}): Promise<RecordView> {
-    const row = await this.committer.submit((tx) => this.applyInTx(tx, actor, id, input));
-    this.onChange(row);
+  async send(actor: Actor, id: string, input: SendInput, options: { withEvents?: boolean } = {}): Promise<RecordView> {
+    const { row, previous } = await this.committer.submit((tx) => this.applyInTx(tx, actor, id, input));
+    this.onChange(row, previous, actor.id);
     return this.view(row, options.withEvents ? actor : null);
   }
 
-  private applyInTx(tx: StoreTx, actor: Actor, id: string, input: { type: string; data?: Record<string, unknown>; expectedVersion?: number }): InstanceRow {
+  private applyInTx(tx: StoreTx, actor: Actor, id: string, input: SendInput): { row: InstanceRow; previous: InstanceRow } {
     const current = tx.getInstance(id);
     if (!current) throw notFound(id);
+    // Already applied under this key (a retried effect): the record stays as it is.
+    if (input.idempotencyKey && !tx.claimKey(input.idempotencyKey)) return { row: current, previous: current };
     const process = this.packs.process(current.packVersion, current.process);
     const pack = process.pack;
     if (!hasRecordPermission(pack, actor.roles, current.recordType, 'read')) throw notFound(id);
@@ -149,7 +184,7 @@ export class RecordsService {
     }
     const event: EngineEvent = { type: input.type, actor, data: input.data ?? {}, at: this.now() };
     const outcome = applyEvent(process, current.snapshot, event);
-    return this.commitStep(tx, current, process, outcome, event);
+    return { row: this.commitStep(tx, current, process, outcome, event), previous: current };
   }
 
   private commitStep(tx: StoreTx, current: InstanceRow, process: CompiledProcess, outcome: StepOutcome, event: EngineEvent): InstanceRow {
@@ -171,22 +206,22 @@ export class RecordsService {
 
   /** Delivers a due timer through the same apply path; the row goes in the same transaction. */
   async fireTimer(timer: TimerRow): Promise<'fired' | 'stale'> {
-    const result = await this.committer.submit((tx): { state: 'fired' | 'stale'; row: InstanceRow | null } => {
+    const result = await this.committer.submit((tx): { state: 'fired' | 'stale'; row: InstanceRow | null; previous: InstanceRow | null } => {
       tx.deleteTimer(timer.instanceId, timer.key);
       const current = tx.getInstance(timer.instanceId);
-      if (!current) return { state: 'stale', row: null };
+      if (!current) return { state: 'stale', row: null, previous: null };
       const process = this.packs.process(current.packVersion, current.process);
       const event: EngineEvent = { type: timer.eventType, actor: { id: 'system', roles: ['system'] }, data: {}, at: this.now() };
       try {
         const outcome = tx.savepoint(() => applyEvent(process, current.snapshot, event));
-        return { state: 'fired', row: this.commitStep(tx, current, process, outcome, event) };
+        return { state: 'fired', row: this.commitStep(tx, current, process, outcome, event), previous: current };
       } catch (e) {
         // The state was left since the timer was set: the timer is obsolete, not an error.
-        if (e instanceof ConflictError && e.code === 'event-not-allowed') return { state: 'stale', row: null };
+        if (e instanceof ConflictError && e.code === 'event-not-allowed') return { state: 'stale', row: null, previous: null };
         throw e;
       }
     });
-    if (result.row) this.onChange(result.row);
+    if (result.row) this.onChange(result.row, result.previous, 'system');
     return result.state;
   }
 
@@ -213,6 +248,7 @@ export class RecordsService {
     const result = this.store.listInstances({
       recordTypes,
       filters: q.filters ?? {},
+      fieldFilters: q.fieldFilters ?? {},
       ...(q.text ? { text: q.text } : {}),
       sort: q.sort ?? 'createdAt',
       direction: q.direction ?? 'desc',
@@ -247,7 +283,7 @@ export class RecordsService {
       const probe: EngineEvent = { type, actor, data: {}, at: this.now() };
       const needsPayload = def?.fields && Object.keys(def.fields).length > 0;
       if (!needsPayload && !canApply(process, row.snapshot, probe)) continue;
-      if (type === 'reject' && !canApply(process, row.snapshot, probe)) continue;
+      if ((type === 'reject' || type === 'take') && !canApply(process, row.snapshot, probe)) continue;
       out.push({ type, label: def?.label ?? BUILTIN_LABELS[type] ?? { fr: type, nl: type }, fields: (def?.fields ?? {}) as Record<string, unknown> });
     }
     return out;

@@ -152,11 +152,13 @@ describe('reading one dossier', () => {
 
   it('offers the agent only the events the dossier allows in its current state', async () => {
     const d = await agent.create(frenchGarage);
-    expect(eventTypes(d)).toEqual(['prepare', 'update']);
+    // A new dossier sits in the census queue with no owner: any queue member may take it (CC-5).
+    expect(eventTypes(d)).toEqual(['prepare', 'take', 'update']);
     const preparing = await agent.send(d.id, 'prepare');
     expect(eventTypes(preparing)).toEqual(['request-signature', 'update']);
-    // The manager may edit but prepare and request-signature are the agent's.
-    expect(eventTypes(await manager.record(d.id))).toEqual(['update']);
+    // The manager may edit, and take it over as a census queue member (CC-5), but prepare and
+    // request-signature are the agent's.
+    expect(eventTypes(await manager.record(d.id))).toEqual(['take', 'update']);
   });
 
   it('hides request-signature while its condition is not met', async () => {
@@ -207,5 +209,20 @@ describe('the history of a dossier', () => {
     const d = await agent.create(frenchGarage);
     const res = await author.get(`/api/records/${d.id}/history`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('taking a record from its queue (CC-5)', () => {
+  it('lets a queue member take it, and refuses someone outside the queue', async () => {
+    const d = await agent.create(frenchGarage);
+    expect(d.owner).toBeNull();
+    const taken = await agentNl.send(d.id, 'take');
+    expect(taken.owner).toBe('u-agent-nl');
+    expect(eventTypes(taken)).not.toContain('take');
+    // The alderman may read dossiers but works no census queue: the event is not allowed.
+    const refused = await alderman.event(d.id, 'take');
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('event-not-allowed');
+    expect((await agent.record(d.id)).owner).toBe('u-agent-nl');
   });
 });

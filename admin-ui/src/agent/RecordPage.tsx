@@ -1,0 +1,3 @@
+export function RecordPage(props: { id: string }) {
+  return <h1>{props.id}</h1>;
+}

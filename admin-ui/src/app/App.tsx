@@ -1,0 +1,138 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import type { Lang, Me, Queue, RecordType, User } from '../api/types';
+import { LoginPage } from '../auth/LoginPage';
+import { LANGUAGES, setLanguage, useLocalized } from '../i18n';
+import { ListView } from '../agent/ListView';
+import { RecordPage } from '../agent/RecordPage';
+import { NewRecordPage } from '../agent/NewRecordPage';
+import { href, useRoute } from './router';
+import { SessionContext, useSession, type Session } from './session';
+
+// The studio (editor, diagram layout) is a separate chunk: agents never download it.
+const StudioPage = lazy(() => import('../studio/StudioPage').then((m) => ({ default: m.StudioPage })));
+
+async function loadSession(): Promise<Omit<Session, 'reload'>> {
+  const [me, types, queues, users] = await Promise.all([
+    api<Me>('GET', '/me'),
+    api<{ packVersion: number; recordTypes: RecordType[] }>('GET', '/record-types'),
+    api<{ items: Queue[] }>('GET', '/queues'),
+    api<{ items: Array<{ id: string; displayName: string }> }>('GET', '/users'),
+  ]);
+  return { me, recordTypes: types.recordTypes, packVersion: types.packVersion, queues: queues.items, users: Object.fromEntries(users.items.map((u) => [u.id, u.displayName])) };
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const [session, setSession] = useState<Omit<Session, 'reload'> | null>(null);
+  const [state, setState] = useState<'loading' | 'anonymous' | 'ready'>('loading');
+
+  const reload = useCallback(async () => {
+    try {
+      const s = await loadSession();
+      setLanguage(s.me.user.language);
+      setSession(s);
+      setState('ready');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setState('anonymous');
+      else throw e;
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  if (state === 'loading') return <p role="status">{t('loading')}</p>;
+  if (state === 'anonymous' || !session) {
+    return (
+      <>
+        <LanguageSwitch onChange={(l) => setLanguage(l)} />
+        <LoginPage onLogin={(u: User) => { setLanguage(u.language); void reload(); }} />
+      </>
+    );
+  }
+  return (
+    <SessionContext.Provider value={{ ...session, reload }}>
+      <Shell onLogout={() => { setSession(null); setState('anonymous'); }} />
+    </SessionContext.Provider>
+  );
+}
+
+function LanguageSwitch({ onChange }: { onChange: (l: Lang) => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="language-switch" role="group" aria-label={t('language.label')}>
+      {LANGUAGES.map((l) => (
+        <button key={l} type="button" lang={l} aria-pressed={i18n.language === l} onClick={() => onChange(l)}>
+          {t(`language.${l}`)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Shell({ onLogout }: { onLogout: () => void }) {
+  const { t } = useTranslation();
+  const L = useLocalized();
+  const route = useRoute();
+  const s = useSession();
+  return (
+        <>
+          <a className="skip-link" href="#content">{t('skipToContent')}</a>
+          <header className="top">
+            <a className="brand" href={href({ name: 'home' })}>{t('appName')}</a>
+            <nav aria-label={t('nav.main')}>
+              <ul>
+                {s.recordTypes.map((rt) => (
+                  <li key={rt.record}>
+                    <a href={href({ name: 'list', recordType: rt.record })} aria-current={route.name === 'list' && route.recordType === rt.record ? 'page' : undefined}>
+                      {L(rt.plural ?? rt.label)}
+                    </a>
+                  </li>
+                ))}
+                {s.queues.map((q) => (
+                  <li key={q.id}>
+                    <a href={href({ name: 'queue', queue: q.id })} aria-current={route.name === 'queue' && route.queue === q.id ? 'page' : undefined}>
+                      {t('nav.queues')}: {L(q.label)}
+                    </a>
+                  </li>
+                ))}
+                {s.me.admin && (
+                  <li>
+                    <a href={href({ name: 'studio' })} aria-current={route.name === 'studio' ? 'page' : undefined}>{t('nav.studio')}</a>
+                  </li>
+                )}
+              </ul>
+            </nav>
+            <LanguageSwitch
+              onChange={(l) => {
+                setLanguage(l);
+                void api('PUT', '/me/language', { language: l });
+              }}
+            />
+            <span className="user">{s.me.user.displayName}</span>
+            <button type="button" onClick={() => void api('POST', '/auth/logout').then(onLogout)}>{t('logout')}</button>
+          </header>
+          <main id="content" tabIndex={-1}>
+            {route.name === 'home' && (
+              <section>
+                <h1>{t('home.title', { name: s.me.user.displayName })}</h1>
+                <p>{t('home.intro')}</p>
+              </section>
+            )}
+            {route.name === 'list' && <ListView key={`t:${route.recordType}`} recordType={route.recordType} />}
+            {route.name === 'queue' && <ListView key={`q:${route.queue}`} queue={route.queue} />}
+            {route.name === 'record' && <RecordPage key={route.id} id={route.id} />}
+            {route.name === 'new' && <NewRecordPage key={route.recordType} recordType={route.recordType} />}
+            {route.name === 'studio' && (
+              <Suspense fallback={<p role="status">{t('loading')}</p>}>
+                <StudioPage file={route.file} />
+              </Suspense>
+            )}
+            {route.name === 'not-found' && <h1>{t('notFound')}</h1>}
+          </main>
+        </>
+  );
+}

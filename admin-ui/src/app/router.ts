@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+
+/** Hash routes: the server serves one page, and a reload keeps the place. */
+export type Route =
+  | { name: 'home' }
+  | { name: 'list'; recordType: string; queue?: string }
+  | { name: 'queue'; queue: string }
+  | { name: 'record'; id: string }
+  | { name: 'new'; recordType: string }
+  | { name: 'studio'; file?: string }
+  | { name: 'not-found'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'home' };
+  if (parts[0] === 'records' && parts[1] && parts[2] === 'new') return { name: 'new', recordType: parts[1] };
+  if (parts[0] === 'records' && parts[1]) return { name: 'list', recordType: parts[1] };
+  if (parts[0] === 'queues' && parts[1]) return { name: 'queue', queue: parts[1] };
+  if (parts[0] === 'record' && parts[1]) return { name: 'record', id: parts[1] };
+  if (parts[0] === 'studio') return parts[1] ? { name: 'studio', file: parts.slice(1).join('/') } : { name: 'studio' };
+  return { name: 'not-found', path };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'home': return '#/';
+    case 'list': return `#/records/${encodeURIComponent(route.recordType)}`;
+    case 'queue': return `#/queues/${encodeURIComponent(route.queue)}`;
+    case 'record': return `#/record/${encodeURIComponent(route.id)}`;
+    case 'new': return `#/records/${encodeURIComponent(route.recordType)}/new`;
+    case 'studio': return route.file ? `#/studio/${route.file.split('/').map(encodeURIComponent).join('/')}` : '#/studio';
+    case 'not-found': return '#/';
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = href(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}

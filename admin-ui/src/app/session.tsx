@@ -1,0 +1,25 @@
+/** The logged-in user and what the pack lets them see, loaded once after login. */
+import { createContext, useContext } from 'react';
+import type { Me, Queue, RecordType } from '../api/types';
+
+export interface Session {
+  me: Me;
+  recordTypes: RecordType[];
+  packVersion: number;
+  queues: Queue[];
+  /** User id → display name, for owners and history. */
+  users: Record<string, string>;
+  reload(): Promise<void>;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside a logged-in page');
+  return s;
+}
+
+export function recordTypeOf(session: Session, name: string): RecordType | undefined {
+  return session.recordTypes.find((t) => t.record === name);
+}

@@ -1,0 +1,100 @@
+/**
+ * Live refresh over socket.io: a browser watches a record, a record type's list or a queue,
+ * and hears `record:changed` after each durable change. The session cookie authenticates the
+ * socket, and each watch is checked against the pack's roles like an API read.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server as SocketServer, type Socket } from 'socket.io';
+import { isAdmin, readableRecordTypes } from '../../engine/access';
+import type { AuthService, SessionUser } from '../auth/auth.service';
+import { SESSION_COOKIE } from '../http/app';
+import type { PacksService } from '../services/packs.service';
+import type { RecordChange, RecordsService } from '../services/records.service';
+
+export interface RecordChangedMessage {
+  id: string;
+  version: number;
+  recordType: string;
+  queue: string | null;
+  previousQueue: string | null;
+  owner: string | null;
+  actor: string;
+}
+
+function cookie(header: string | undefined, name: string): string | null {
+  for (const part of String(header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+type Watch = { recordId: string } | { recordType: string } | { queue: string };
+
+function isWatch(v: unknown): v is Watch {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o['recordId'] === 'string' || typeof o['recordType'] === 'string' || typeof o['queue'] === 'string';
+}
+
+export function attachRealtime(server: HttpServer, deps: { auth: AuthService; records: RecordsService; packs: PacksService }): { close(): Promise<void> } {
+  const io = new SocketServer(server, { path: '/socket.io', serveClient: false });
+
+  io.use((socket, next) => {
+    const token = cookie(socket.request.headers.cookie, SESSION_COOKIE);
+    const user = token ? deps.auth.userForToken(token) : null;
+    if (!user) return next(new Error('unauthenticated'));
+    socket.data['user'] = user;
+    next();
+  });
+
+  const roomFor = (socket: Socket, w: Watch): string | null => {
+    const user = socket.data['user'] as SessionUser;
+    const actor = { id: user.id, roles: user.roles };
+    const { pack } = deps.packs.active();
+    try {
+      if ('recordId' in w) {
+        deps.records.get(actor, w.recordId);
+        return `record:${w.recordId}`;
+      }
+      if ('recordType' in w) return readableRecordTypes(pack, actor.roles).includes(w.recordType) ? `type:${w.recordType}` : null;
+      const queue = pack.queues[w.queue];
+      if (queue && (isAdmin(pack, actor.roles) || queue.roles.some((r) => actor.roles.includes(r)))) return `queue:${w.queue}`;
+    } catch {
+      // Not found or not allowed: the watch is ignored, as a read would be refused.
+    }
+    return null;
+  };
+
+  io.on('connection', (socket) => {
+    socket.on('watch', (w: unknown) => {
+      if (!isWatch(w)) return;
+      const room = roomFor(socket, w);
+      if (room) void socket.join(room);
+    });
+    socket.on('unwatch', (w: unknown) => {
+      if (!isWatch(w)) return;
+      const room = 'recordId' in w ? `record:${w.recordId}` : 'recordType' in w ? `type:${w.recordType}` : `queue:${w.queue}`;
+      void socket.leave(room);
+    });
+  });
+
+  const unsubscribe = deps.records.subscribe((c: RecordChange) => {
+    const msg: RecordChangedMessage = {
+      id: c.row.id, version: c.row.version, recordType: c.row.recordType, queue: c.row.queue,
+      previousQueue: c.previous?.queue ?? null, owner: c.row.owner, actor: c.actor,
+    };
+    const rooms = [`record:${c.row.id}`, `type:${c.row.recordType}`];
+    if (c.row.queue) rooms.push(`queue:${c.row.queue}`);
+    if (c.previous?.queue && c.previous.queue !== c.row.queue) rooms.push(`queue:${c.previous.queue}`);
+    io.to(rooms).emit('record:changed', msg);
+  });
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe();
+        void io.close(() => resolve());
+      }),
+  };
+}
