@@ -91,7 +91,9 @@ export function checkPackSemantics(pack: Pack, c: ProblemCollector, sources: Map
       (sec.roles ?? []).forEach((r, i) => {
         if (!pack.roles[r]) c.add(file, `/layout/sections/${si}/roles/${i}`, 'unknown-reference', { kind: 'role', id: r, known: known(Object.keys(pack.roles)) });
       });
-      for (const key of ['states', 'read-only-in'] as const) {
+      // A process file that failed validation declares states we cannot see: no false alarms.
+      const processesKnown = !c.someFileUnreadable && ![...c.unavailable].some((k) => k.startsWith('process:'));
+      if (processesKnown) for (const key of ['states', 'read-only-in'] as const) {
         (sec[key] ?? []).forEach((st, i) => {
           if (!stateNames.has(st)) c.add(file, `/layout/sections/${si}/${key}/${i}`, 'unknown-state', { state: st, known: known(stateNames) });
         });
