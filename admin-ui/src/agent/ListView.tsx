@@ -14,6 +14,7 @@ import { useLiveChanges, type Watch } from '../realtime/socket';
 import { columnsFor, defaultSort, filtersFor, isBuiltin, sortKey, type SortState } from './columns';
 import { formatDateTime, formatValue, langOf } from './format';
 import { useYesNo } from './FieldValue';
+import { useDocumentTitle } from './useDocumentTitle';
 
 const PAGE_SIZE = 25;
 
@@ -56,6 +57,7 @@ export function ListView(props: { recordType?: string; queue?: string }) {
   const seq = useRef(0);
 
   const title = queueView ? t('list.queueTitle', { label: queue ? L(queue.label) : props.queue }) : rt ? L(rt.plural ?? rt.label) : props.recordType ?? '';
+  useDocumentTitle(known ? title : t('list.unknown'));
 
   useEffect(() => {
     if (!known) return;

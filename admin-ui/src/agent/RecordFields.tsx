@@ -139,7 +139,7 @@ export function RecordFields({ record, rt, onSaved, onStale }: RecordFieldsProps
               return (
                 <div key={name} className="field field-readonly">
                   <span className="field-label" id={`${id}-label`}>{L(def.label)}</span>
-                  <span className="field-value" aria-labelledby={`${id}-label`}>
+                  <span className="field-value">
                     <FieldValue def={def} value={record.fields[name]} />
                   </span>
                   {def.computed && rt && <span className="field-hint">{t('record.computed')}</span>}

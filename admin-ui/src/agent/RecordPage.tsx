@@ -1,3 +1,277 @@
+/**
+ * The generated record page: header (title, status and reason, owner, queue), the lifecycle's
+ * progress path, one button per event, the layout's sections, and the 360° view (history,
+ * related records, documents). It reloads itself when someone else changes the record.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import type { HistoryItem, RecordType, RecordView } from '../api/types';
+import { href } from '../app/router';
+import { recordTypeOf, useSession } from '../app/session';
+import { useLocalized } from '../i18n';
+import { useLiveChanges } from '../realtime/socket';
+import { EventActions } from './EventActions';
+import { asFile, formatBytes, formatDateTime, intlLocale, langOf } from './format';
+import { HistoryTimeline } from './HistoryTimeline';
+import { RecordFields } from './RecordFields';
+import { rememberEvents } from './events';
+import { fieldDefs } from './sections';
+import { useDocumentTitle } from './useDocumentTitle';
+
 export function RecordPage(props: { id: string }) {
-  return <h1>{props.id}</h1>;
+  const { id } = props;
+  const { t, i18n } = useTranslation('agent');
+  const L = useLocalized();
+  const lang = langOf(i18n.language);
+  const session = useSession();
+  const [record, setRecord] = useState<RecordView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [history, setHistory] = useState<HistoryItem[] | null>(null);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const version = useRef(-1);
+
+  const accept = useCallback((view: RecordView) => {
+    rememberEvents(view.recordType, view.events);
+    // An older answer arriving late must not hide a newer version.
+    if (view.version < version.current) return;
+    version.current = view.version;
+    setRecord(view);
+  }, []);
+
+  const load = useCallback(async (): Promise<RecordView | null> => {
+    try {
+      const view = await api<RecordView>('GET', `/records/${encodeURIComponent(id)}`);
+      accept(view);
+      setLoadError(null);
+      return view;
+    } catch (e) {
+      setLoadError(e instanceof ApiError ? e.message : t('error.generic'));
+      return null;
+    }
+  }, [id, accept, t]);
+
+  const loadHistory = useCallback(async () => {
+    try {
+      const h = await api<{ items: HistoryItem[] }>('GET', `/records/${encodeURIComponent(id)}/history`);
+      setHistory(h.items);
+      setHistoryError(null);
+    } catch (e) {
+      setHistoryError(e instanceof ApiError ? e.message : t('error.generic'));
+    }
+  }, [id, t]);
+
+  useEffect(() => {
+    void load();
+    void loadHistory();
+  }, [load, loadHistory]);
+
+  const say = (text: string) => setAnnouncement(`${text} (${new Intl.DateTimeFormat(intlLocale(lang), { timeStyle: 'short' }).format(new Date())})`);
+
+  useLiveChanges({ recordId: id }, (c) => {
+    if (c.version <= version.current) return;
+    void load();
+    void loadHistory();
+    if (c.actor !== session.me.user.id) {
+      const name = c.actor === 'system' ? t('history.system') : session.users[c.actor] ?? c.actor;
+      say(t('live.changedBy', { name }));
+    }
+  });
+
+  const rt: RecordType | undefined = record ? recordTypeOf(session, record.recordType) : undefined;
+  const title = record ? record.title ?? (rt ? `${L(rt.label)} ${record.id}` : record.id) : '';
+  useDocumentTitle(record ? title : loadError ? t('record.notFound') : t('loading'));
+
+  if (!record) {
+    return loadError ? (
+      <section>
+        <h1>{t('record.notFound')}</h1>
+        <p role="alert" className="error-box">{loadError}</p>
+        <p><a href={href({ name: 'home' })}>{t('backHome')}</a></p>
+      </section>
+    ) : (
+      <p role="status">{t('loading')}</p>
+    );
+  }
+
+  const queue = record.queue ? session.queues.find((q) => q.id === record.queue) : undefined;
+  const onSent = (view: RecordView, label: string) => {
+    accept(view);
+    void loadHistory();
+    say(t('record.eventDone', { label }));
+    document.getElementById('actions-title')?.focus();
+  };
+
+  return (
+    <article className="record-page" aria-labelledby="record-title">
+      <header className="record-header">
+        <p className="record-kind">
+          {rt ? <a href={href({ name: 'list', recordType: rt.record })}>{L(rt.plural ?? rt.label)}</a> : record.recordType}
+        </p>
+        <h1 id="record-title">{title}</h1>
+        <dl className="record-meta">
+          <div>
+            <dt>{t('columns.status')}</dt>
+            <dd>
+              <span className={`status-badge${record.done ? ' status-done' : ''}`}>{record.statusLabel ? L(record.statusLabel) : record.status}</span>
+              {record.reason && <span className="status-reason"> – {L(record.reason)}</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('columns.owner')}</dt>
+            <dd>{record.owner ? session.users[record.owner] ?? record.owner : <span className="value-muted">{t('value.unassigned')}</span>}</dd>
+          </div>
+          <div>
+            <dt>{t('columns.queue')}</dt>
+            <dd>
+              {record.queue ? (
+                queue ? <a href={href({ name: 'queue', queue: queue.id })}>{L(queue.label)}</a> : record.queue
+              ) : (
+                <span className="value-muted">{t('value.noQueue')}</span>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('columns.updatedAt')}</dt>
+            <dd><time dateTime={record.updatedAt}>{formatDateTime(record.updatedAt, lang)}</time></dd>
+          </div>
+        </dl>
+      </header>
+
+      <div className="live-notice" aria-live="polite" role="status">{announcement}</div>
+
+      {record.progress.length > 0 && <ProgressPath record={record} />}
+
+      <div className="record-grid">
+        <div className="record-main">
+          <EventActions record={record} onSent={onSent} onStale={() => void load()} />
+          <RecordFields
+            record={record}
+            rt={rt}
+            onSaved={(view) => {
+              accept(view);
+              void loadHistory();
+            }}
+            onStale={async () => {
+              const view = await load();
+              void loadHistory();
+              return view;
+            }}
+          />
+        </div>
+        <div className="record-side">
+          <RelatedRecords record={record} rt={rt} />
+          <Documents record={record} rt={rt} />
+          <HistoryTimeline items={history} rt={rt} recordType={record.recordType} error={historyError} />
+        </div>
+      </div>
+    </article>
+  );
+}
+
+function ProgressPath({ record }: { record: RecordView }) {
+  const { t } = useTranslation('agent');
+  const L = useLocalized();
+  return (
+    <section className="progress" aria-labelledby="progress-title">
+      <h2 id="progress-title" className="visually-hidden">{t('progress.title')}</h2>
+      <ol className="progress-path">
+        {record.progress.map((s, i) => (
+          <li key={s.id} className={`progress-step step-${s.state}`} aria-current={s.state === 'current' ? 'step' : undefined}>
+            <span className="step-marker" aria-hidden="true">{s.state === 'done' ? '✓' : i + 1}</span>
+            <span className="step-label">{L(s.label)}</span>
+            <span className="visually-hidden"> – {t(`progress.${s.state}`)}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** Records this one points to (fields of type reference, or lists of them). */
+function RelatedRecords({ record, rt }: { record: RecordView; rt: RecordType | undefined }) {
+  const { t } = useTranslation('agent');
+  const L = useLocalized();
+  const defs = fieldDefs(rt, record);
+  const refs: Array<{ field: string; id: string }> = [];
+  for (const [name, def] of Object.entries(defs)) {
+    const isRef = def.type === 'reference' || (def.type === 'list' && def.of === 'reference');
+    if (!isRef) continue;
+    const v = record.fields[name];
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string' && x !== '') refs.push({ field: name, id: x });
+  }
+  return (
+    <section className="panel" aria-labelledby="related-title">
+      <h2 id="related-title">{t('related.title')}</h2>
+      {refs.length === 0 ? (
+        <p className="value-muted">{t('related.empty')}</p>
+      ) : (
+        <ul className="plain-list">
+          {refs.map((r) => (
+            <li key={`${r.field}:${r.id}`}>
+              <RelatedLink id={r.id} />
+              <span className="value-muted"> ({L(defs[r.field]?.label)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function RelatedLink({ id }: { id: string }) {
+  const L = useLocalized();
+  const session = useSession();
+  const [view, setView] = useState<RecordView | null>(null);
+  useEffect(() => {
+    let live = true;
+    api<RecordView>('GET', `/records/${encodeURIComponent(id)}`)
+      .then((v) => { if (live) setView(v); })
+      .catch(() => undefined);
+    return () => { live = false; };
+  }, [id]);
+  const rt = view ? recordTypeOf(session, view.recordType) : undefined;
+  return (
+    <a href={href({ name: 'record', id })}>
+      {view?.title ?? id}
+      {rt && <span className="value-muted"> – {L(rt.label)}</span>}
+    </a>
+  );
+}
+
+/** Files attached to the record (fields of type file, or lists of them). */
+function Documents({ record, rt }: { record: RecordView; rt: RecordType | undefined }) {
+  const { t, i18n } = useTranslation('agent');
+  const L = useLocalized();
+  const lang = langOf(i18n.language);
+  const defs = fieldDefs(rt, record);
+  const files: Array<{ field: string; key: string; name: string; size: number | null; contentType: string | null }> = [];
+  for (const [name, def] of Object.entries(defs)) {
+    const isFile = def.type === 'file' || (def.type === 'list' && def.of === 'file');
+    if (!isFile) continue;
+    const v = record.fields[name];
+    (Array.isArray(v) ? v : [v]).forEach((x, i) => {
+      const f = asFile(x);
+      if (f) files.push({ field: name, key: `${name}:${f.id}:${i}`, name: f.name, size: f.size, contentType: f.contentType });
+    });
+  }
+  return (
+    <section className="panel" aria-labelledby="documents-title">
+      <h2 id="documents-title">{t('documents.title')}</h2>
+      {files.length === 0 ? (
+        <p className="value-muted">{t('documents.empty')}</p>
+      ) : (
+        <ul className="plain-list">
+          {files.map((f) => (
+            <li key={f.key}>
+              <span className="file-name">{f.name}</span>
+              {f.size !== null && <span className="value-muted"> – {formatBytes(f.size, lang)}</span>}
+              <span className="value-muted"> ({L(defs[f.field]?.label)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }

@@ -95,7 +95,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                 {s.queues.map((q) => (
                   <li key={q.id}>
                     <a href={href({ name: 'queue', queue: q.id })} aria-current={route.name === 'queue' && route.queue === q.id ? 'page' : undefined}>
-                      {t('nav.queues')}: {L(q.label)}
+                      {t('nav.queue', { name: L(q.label) })}
                     </a>
                   </li>
                 ))}
