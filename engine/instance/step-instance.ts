@@ -236,7 +236,8 @@ export function canApply(p: CompiledProcess, snap: InstanceSnapshot, event: Engi
   return current.can(event);
 }
 
-function eventFieldDefs(p: CompiledProcess, type: string): Record<string, FieldDefinition> {
+/** The payload fields of an event: declared ones, or the comment of the built-in approval events. */
+export function eventFieldDefs(p: CompiledProcess, type: string): Record<string, FieldDefinition> {
   if (type === 'reject') {
     return { comment: { type: 'long-text', label: { fr: 'Motif du refus', nl: 'Reden van weigering' }, required: true } };
   }

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor } from '../../engine/expressions';
-import { isAdmin, readableRecordTypes } from '../../engine/access';
+import { hasRecordPermission, isAdmin, readableRecordTypes } from '../../engine/access';
 import type { AuthService, SessionUser } from '../auth/auth.service';
 import type { RecordsService } from '../services/records.service';
 import type { PacksService } from '../services/packs.service';
@@ -123,7 +123,9 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/me', (req: AuthedRequest, res) => {
     actorOf(req);
     const { pack } = deps.packs.active();
-    res.json({ user: req.user, admin: isAdmin(pack, req.user?.roles ?? []), recordTypes: readableRecordTypes(pack, req.user?.roles ?? []) });
+    const roles = req.user?.roles ?? [];
+    const readable = readableRecordTypes(pack, roles);
+    res.json({ user: req.user, admin: isAdmin(pack, roles), recordTypes: readable, creatableRecordTypes: readable.filter((t) => hasRecordPermission(pack, roles, t, 'create')) });
   });
 
   api.put('/me/language', (req: AuthedRequest, res) => {
@@ -167,9 +169,19 @@ export function createApp(deps: AppDeps): express.Express {
     const { pack, version } = deps.packs.active();
     const types = readableRecordTypes(pack, actor.roles).map((t) => {
       const process = deps.packs.processFor(version, t);
-      return { ...pack.records[t], process: process?.definition.process ?? null, statuses: process?.definition.statuses ?? {}, steps: process?.definition.steps ?? [] };
+      return {
+        ...pack.records[t],
+        process: process?.definition.process ?? null,
+        statuses: process?.definition.statuses ?? {},
+        steps: process?.definition.steps ?? [],
+        // Labels of every event, for history lines of events this user could not send.
+        events: Object.fromEntries(Object.entries(process?.definition.events ?? {}).map(([k, e]) => [k, { label: e.label }])),
+        creatable: hasRecordPermission(pack, actor.roles, t, 'create'),
+      };
     });
-    res.json({ packVersion: version, recordTypes: types });
+    // Every queue's label: a record may sit in a queue the user does not work.
+    const queueLabels = Object.fromEntries(Object.entries(pack.queues).map(([id, q]) => [id, q.label]));
+    res.json({ packVersion: version, recordTypes: types, queueLabels });
   });
 
   // --- records ---

@@ -6,7 +6,7 @@
 import { hasRecordPermission, maySendEvent, readableRecordTypes } from '../../engine/access';
 import type { CompiledProcess, EngineEvent, Effect } from '../../engine/compiler';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type LocalizedText } from '../../engine/errors';
-import { applyEvent, availableEvents, canApply, startInstance, type StepOutcome } from '../../engine/instance';
+import { applyEvent, availableEvents, canApply, eventFieldDefs, startInstance, type StepOutcome } from '../../engine/instance';
 import type { Actor } from '../../engine/expressions';
 import type { InstanceQuery, InstanceRow, RecordStore, StoreTx, TimerRow } from '../ports/record-store.port';
 import type { GroupCommitter } from './group-committer';
@@ -284,7 +284,7 @@ export class RecordsService {
       const needsPayload = def?.fields && Object.keys(def.fields).length > 0;
       if (!needsPayload && !canApply(process, row.snapshot, probe)) continue;
       if ((type === 'reject' || type === 'take') && !canApply(process, row.snapshot, probe)) continue;
-      out.push({ type, label: def?.label ?? BUILTIN_LABELS[type] ?? { fr: type, nl: type }, fields: (def?.fields ?? {}) as Record<string, unknown> });
+      out.push({ type, label: def?.label ?? BUILTIN_LABELS[type] ?? { fr: type, nl: type }, fields: eventFieldDefs(process, type) as Record<string, unknown> });
     }
     return out;
   }

@@ -55,12 +55,12 @@ export function HistoryTimeline({ items, rt, recordType, error }: { items: Histo
                   <ul className="timeline-changes" aria-label={t('history.changes')}>
                     {h.changes.map((c) => (
                       <li key={c.field}>
-                        <span className="change-field">{rt?.fields[c.field] ? L(rt.fields[c.field]?.label) : c.field}</span>{' '}
+                        <span className="change-field">{t('history.field', { field: rt?.fields[c.field] ? L(rt.fields[c.field]?.label) : c.field })}</span>{' '}
                         {h.eventType === 'create' ? (
                           <span className="change-after">{show(c.field, c.after)}</span>
                         ) : (
                           <>
-                            <span className="change-before"><span className="visually-hidden">{t('history.before')} </span>{show(c.field, c.before)}</span>
+                            <span className={isEmptyValue(c.before) ? 'change-before-empty' : 'change-before'}><span className="visually-hidden">{t('history.before')} </span>{show(c.field, c.before)}</span>
                             <span aria-hidden="true"> → </span>
                             <span className="change-after"><span className="visually-hidden"> {t('history.after')} </span>{show(c.field, c.after)}</span>
                           </>

@@ -196,7 +196,7 @@ export function ListView(props: { recordType?: string; queue?: string }) {
   const to = Math.min(offset + PAGE_SIZE, total);
   const range = t('list.range', { from, to, total });
   const sortedColumn = columns.find((c) => sortKey(c, rt) === sort.by);
-  const canCreate = !queueView && rt !== undefined && session.me.recordTypes.includes(rt.record);
+  const canCreate = !queueView && rt !== undefined && session.me.creatableRecordTypes.includes(rt.record);
   const activeFilters = Object.values(applied.filters).some((v) => v !== '') || applied.q.trim() !== '';
 
   return (

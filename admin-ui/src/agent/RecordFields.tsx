@@ -93,7 +93,7 @@ export function RecordFields({ record, rt, onSaved, onStale }: RecordFieldsProps
         // Someone else changed the record: show theirs, keep ours, let the user decide.
         const fresh = await onStale();
         setBaseVersion(fresh?.version ?? null);
-        setError(t('record.stale', { message: err.message }));
+        setError(t('record.stale'));
       } else if (err instanceof ApiError) {
         setFieldErrors(err.fieldErrors);
         setError(err.message);

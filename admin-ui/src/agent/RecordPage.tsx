@@ -126,7 +126,7 @@ export function RecordPage(props: { id: string }) {
             <dt>{t('columns.queue')}</dt>
             <dd>
               {record.queue ? (
-                queue ? <a href={href({ name: 'queue', queue: queue.id })}>{L(queue.label)}</a> : record.queue
+                queue ? <a href={href({ name: 'queue', queue: queue.id })}>{L(queue.label)}</a> : L(session.queueLabels[record.queue]) || record.queue
               ) : (
                 <span className="value-muted">{t('value.noQueue')}</span>
               )}

@@ -19,6 +19,7 @@ export interface Me {
   user: User;
   admin: boolean;
   recordTypes: string[];
+  creatableRecordTypes: string[];
 }
 
 export interface FieldDef {
@@ -56,6 +57,9 @@ export interface RecordType {
   process: string | null;
   statuses: Record<string, LocalizedText>;
   steps: Array<{ id: string; label: LocalizedText }>;
+  /** Every event's label (for history lines). */
+  events?: Record<string, { label: LocalizedText }>;
+  creatable?: boolean;
 }
 
 export interface EventView {

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
-import type { Lang, Me, Queue, RecordType, User } from '../api/types';
+import type { Lang, LocalizedText, Me, Queue, RecordType, User } from '../api/types';
 import { LoginPage } from '../auth/LoginPage';
 import { LANGUAGES, setLanguage, useLocalized } from '../i18n';
 import { ListView } from '../agent/ListView';
@@ -16,11 +16,11 @@ const StudioPage = lazy(() => import('../studio/StudioPage').then((m) => ({ defa
 async function loadSession(): Promise<Omit<Session, 'reload'>> {
   const [me, types, queues, users] = await Promise.all([
     api<Me>('GET', '/me'),
-    api<{ packVersion: number; recordTypes: RecordType[] }>('GET', '/record-types'),
+    api<{ packVersion: number; recordTypes: RecordType[]; queueLabels: Record<string, LocalizedText> }>('GET', '/record-types'),
     api<{ items: Queue[] }>('GET', '/queues'),
     api<{ items: Array<{ id: string; displayName: string }> }>('GET', '/users'),
   ]);
-  return { me, recordTypes: types.recordTypes, packVersion: types.packVersion, queues: queues.items, users: Object.fromEntries(users.items.map((u) => [u.id, u.displayName])) };
+  return { me, recordTypes: types.recordTypes, packVersion: types.packVersion, queueLabels: types.queueLabels, queues: queues.items, users: Object.fromEntries(users.items.map((u) => [u.id, u.displayName])) };
 }
 
 export function App() {
@@ -80,7 +80,17 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   const s = useSession();
   return (
         <>
-          <a className="skip-link" href="#content">{t('skipToContent')}</a>
+          {/* The hash is the router's: the skip link moves focus without changing it. */}
+          <a
+            className="skip-link"
+            href="#content"
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById('content')?.focus();
+            }}
+          >
+            {t('skipToContent')}
+          </a>
           <header className="top">
             <a className="brand" href={href({ name: 'home' })}>{t('appName')}</a>
             <nav aria-label={t('nav.main')}>

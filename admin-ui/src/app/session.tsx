@@ -1,12 +1,14 @@
 /** The logged-in user and what the pack lets them see, loaded once after login. */
 import { createContext, useContext } from 'react';
-import type { Me, Queue, RecordType } from '../api/types';
+import type { LocalizedText, Me, Queue, RecordType } from '../api/types';
 
 export interface Session {
   me: Me;
   recordTypes: RecordType[];
   packVersion: number;
   queues: Queue[];
+  /** Every queue's label by id, also those the user does not work. */
+  queueLabels: Record<string, LocalizedText>;
   /** User id → display name, for owners and history. */
   users: Record<string, string>;
   reload(): Promise<void>;

@@ -5,7 +5,8 @@
  * readable content), so completion keeps working while the pack has errors.
  */
 import { parse } from 'yaml';
-import { fileKind, type FileKind, type Pack } from '../../../engine/pack';
+import { fileKind, type Pack } from '../../../engine/pack';
+import type { FileKind } from '../../../engine/pack/load-pack';
 import type { LocalizedText } from '../api/types';
 import { isYamlPath, type PackFiles } from './studio-api';
 

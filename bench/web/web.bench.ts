@@ -1,0 +1,86 @@
+/**
+ * `npm run bench:web` — what an agent waits for, in Debian's Chromium on loopback:
+ *   record_page_ms      from navigation to the record page with 50 history entries being
+ *                       interactive (its event buttons enabled, history shown), median of runs;
+ *   list_first_page_ms  from navigation to the first page of a list of 10,000 records shown
+ *                       (server-side pagination), median of runs;
+ *   initial_js_kb_gz    the JavaScript the first page loads (entry + preloads), gzipped.
+ * Prints a table, then one JSON line (the last line).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { loadConfig } from '../../runtime/config/config';
+import { startServer } from '../../runtime/server';
+import { CHROMIUM, ensureUiBuilt, PASSWORDS, REPO_ROOT } from '../../tests/e2e/browser-harness';
+
+const RUNS = 7;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+function initialJsKbGz(): number {
+  const dist = join(REPO_ROOT, 'admin-ui', 'dist');
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+  const bytes = scripts.reduce((sum, s) => sum + gzipSync(readFileSync(join(dist, s))).length, 0);
+  return bytes / 1024;
+}
+
+async function main(): Promise<void> {
+  ensureUiBuilt();
+  const root = mkdtempSync(join(tmpdir(), 'bench-web-'));
+  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: join(REPO_ROOT, 'examples', 'brussels-demo'), PORT: '0', LOG_LEVEL: 'silent' }, REPO_ROOT));
+  try {
+    const agent = { id: 'u-agent', roles: ['census-agent'] };
+    process.stderr.write('creating 10,000 dossiers…\n');
+    for (let i = 0; i < 10_000; i += 1000) {
+      await Promise.all(Array.from({ length: 1000 }, (_, j) => server.records.create(agent, 'dossier', { company_name: `Entreprise ${i + j} SRL`, tax_regulation: (['surface', 'signage', 'parking'] as const)[(i + j) % 3] })));
+    }
+    const busy = await server.records.create(agent, 'dossier', { company_name: 'Dossier avec historique SA', tax_regulation: 'signage' });
+    await server.records.send(agent, busy.id, { type: 'prepare' });
+    for (let k = 0; k < 48; k++) await server.records.send(agent, busy.id, { type: 'update', data: { fields: { declared_amount: 100 + k } } });
+    process.stderr.write(`history of the record: ${server.store.getHistory(busy.id).length} entries\n`);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('#username').fill('agent');
+    await page.locator('#password').fill(PASSWORDS['agent'] ?? '');
+    await page.locator('form button[type=submit]').click();
+    await page.locator('header.top').waitFor();
+
+    const listTimes: number[] = [];
+    const recordTimes: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      await page.goto('about:blank');
+      let t0 = Date.now();
+      await page.goto(`${server.url}/#/records/dossier`);
+      await page.locator('table tbody tr').first().waitFor();
+      listTimes.push(Date.now() - t0);
+
+      await page.goto('about:blank');
+      t0 = Date.now();
+      await page.goto(`${server.url}/#/record/${busy.id}`);
+      // Interactive: the event buttons can be pressed and the history is on screen.
+      await page.locator('[data-testid="record-events"] button').first().waitFor({ state: 'visible' });
+      await page.locator('[data-testid="history"] li').nth(49).waitFor();
+      recordTimes.push(Date.now() - t0);
+    }
+    await browser.close();
+    const result = { record_page_ms: median(recordTimes), list_first_page_ms: median(listTimes), initial_js_kb_gz: Number(initialJsKbGz().toFixed(1)) };
+    console.log(`record page (50 history entries), ms: ${recordTimes.join(', ')} → median ${result.record_page_ms} (target < 1000)`);
+    console.log(`list of 10,000, first page, ms:      ${listTimes.join(', ')} → median ${result.list_first_page_ms} (target < 300)`);
+    console.log(`initial JavaScript: ${result.initial_js_kb_gz} KB gzipped (target < 500)`);
+    console.log(JSON.stringify(result));
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
