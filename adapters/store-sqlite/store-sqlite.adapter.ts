@@ -27,6 +27,7 @@ CREATE INDEX IF NOT EXISTS instances_type_status ON instances(record_type, statu
 CREATE INDEX IF NOT EXISTS instances_queue ON instances(queue, created_at);
 CREATE INDEX IF NOT EXISTS instances_owner ON instances(owner, created_at);
 CREATE INDEX IF NOT EXISTS instances_created ON instances(record_type, created_at);
+CREATE INDEX IF NOT EXISTS instances_updated ON instances(record_type, updated_at);
 CREATE TABLE IF NOT EXISTS history (
   instance_id TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, event_type TEXT NOT NULL,
   data TEXT NOT NULL, changes TEXT NOT NULL, from_states TEXT NOT NULL, to_states TEXT NOT NULL,

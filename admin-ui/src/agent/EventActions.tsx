@@ -95,7 +95,7 @@ export function EventActions({ record, onSent, onStale }: EventActionsProps) {
   };
 
   return (
-    <section className="panel record-actions" aria-labelledby="actions-title">
+    <section className="panel record-actions" aria-labelledby="actions-title" data-testid="record-events">
       <h2 id="actions-title" tabIndex={-1}>{t('record.actions')}</h2>
       {events.length === 0 ? (
         <p className="value-muted">{t('record.noActions')}</p>

@@ -30,7 +30,7 @@ export function HistoryTimeline({ items, rt, recordType, error }: { items: Histo
   };
 
   return (
-    <section className="panel record-history" aria-labelledby="history-title">
+    <section className="panel record-history" aria-labelledby="history-title" data-testid="history">
       <h2 id="history-title">{t('history.title')}</h2>
       {error && <p role="alert" className="error-box">{error}</p>}
       {items === null ? (
