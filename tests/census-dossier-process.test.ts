@@ -63,7 +63,8 @@ describe('the shipped census dossier process', () => {
     const late = applyEvent(census, sent.snapshot, ev(sent.timersSet[0]!.eventType, { id: 'system', roles: ['system'] }));
     expect(late.summary).toMatchObject({ status: 'pending', reason: { fr: 'Délai de réponse dépassé' } });
     expect(late.snapshot.context.fields['late_return']).toBe(true);
-    expect(late.effects.map((e) => e.kind)).toEqual(['email', 'notify']);
+    // The agent in charge and the census team are both alerted.
+    expect(late.effects).toEqual([expect.objectContaining({ kind: 'notify', user: 'agent-1' }), expect.objectContaining({ kind: 'notify', role: 'census-agent' })]);
     const back = applyEvent(census, sent.snapshot, ev('return-received', agent, { declared_amount: 1200 }));
     expect(back.timersCancelled).toEqual([sent.timersSet[0]!.key]);
     expect(back.snapshot.context.fields['declared_amount']).toBe(1200);

@@ -1,0 +1,93 @@
+/**
+ * Journeys of the census agent in the generated screens: create a dossier, move it through
+ * its steps with the progress path and history following, and see other users' changes live.
+ */
+import type { Page } from 'playwright-core';
+import { startE2E, type E2E } from './browser-harness';
+
+jest.setTimeout(180_000);
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+const currentStep = (page: Page) => page.locator('.progress-path [aria-current="step"]').innerText();
+const historyLength = (page: Page) => page.locator('[data-testid="history"] ol.timeline > li').count();
+
+async function createDossier(page: Page, name: string): Promise<string> {
+  await page.getByRole('navigation').getByRole('link', { name: 'Dossiers de recensement' }).click();
+  await page.getByRole('link', { name: 'Nouveau' }).click();
+  await page.getByLabel('Dénomination').fill(name);
+  await page.getByLabel('Règlement-taxe').selectOption({ label: 'Taxe sur les enseignes' });
+  await page.getByRole('button', { name: 'Créer' }).click();
+  await page.locator('.progress-path').waitFor();
+  return decodeURIComponent(page.url().split('#/record/')[1] ?? '');
+}
+
+it('moves a dossier through its steps from the generated screens, with progress and history following', async () => {
+  const agent = await e2e.login('agent');
+  const id = await createDossier(agent, 'Librairie Molière SRL');
+  expect(id).not.toBe('');
+  expect(await currentStep(agent)).toContain('Préparation');
+  expect(await historyLength(agent)).toBe(1);
+  await e2e.shot(agent, 'census-01-created');
+
+  await agent.getByRole('button', { name: 'Commencer la préparation' }).click();
+  await agent.getByRole('button', { name: 'Soumettre pour signature' }).waitFor();
+  expect(await historyLength(agent)).toBe(2);
+  await agent.getByRole('button', { name: 'Soumettre pour signature' }).click();
+  await agent.getByText('Envoyé pour approbation').first().waitFor();
+  expect(await currentStep(agent)).toContain('Signature');
+  await e2e.shot(agent, 'census-02-sent-for-signature');
+
+  // The alderman and the secretary sign, each on their own screen.
+  for (const signer of ['alderman', 'secretary']) {
+    const page = await e2e.login(signer);
+    await page.goto(`${e2e.url}/#/record/${encodeURIComponent(id)}`);
+    const approve = page.getByRole('button', { name: signer === 'alderman' ? 'Goedkeuren' : 'Approuver' }).first();
+    await approve.click();
+    // The approval form (an optional comment), then its send button.
+    await page.locator('.event-form button[type=submit]').click();
+    await page.locator('.event-form').waitFor({ state: 'detached' });
+    await e2e.shot(page, `census-03-signed-by-${signer}`);
+    await page.context().close();
+  }
+
+  // The agent's page followed without a reload.
+  await agent.getByText('Signatures reçues').first().waitFor();
+  expect(await currentStep(agent)).toContain('Envoi recommandé');
+  await agent.getByRole('button', { name: 'Recommandé envoyé' }).click();
+  await agent.getByRole('button', { name: 'Retour reçu' }).waitFor();
+  expect(await currentStep(agent)).toContain('Envoi recommandé');
+  expect(await agent.getByText('Recommandé envoyé').count()).toBeGreaterThan(0);
+  expect(await historyLength(agent)).toBe(6);
+  await e2e.shot(agent, 'census-04-registered-mail');
+});
+
+it('shows a change made by one user on another user’s screen without a reload', async () => {
+  const first = await e2e.login('agent');
+  const id = await createDossier(first, 'Garage Horta SA');
+  const second = await e2e.login('manager');
+  await second.goto(`${e2e.url}/#/record/${encodeURIComponent(id)}`);
+  await second.locator('.progress-path').waitFor();
+  const before = await historyLength(second);
+
+  await first.getByRole('button', { name: 'Commencer la préparation' }).click();
+  await first.getByRole('button', { name: 'Soumettre pour signature' }).waitFor();
+
+  // The manager's page announces the change and shows the new state, with no reload.
+  await second.getByText('Modifié par Karim Recenseur').waitFor();
+  await second.getByText('En préparation').first().waitFor();
+  expect(await historyLength(second)).toBe(before + 1);
+  await e2e.shot(second, 'live-update-seen-by-manager');
+
+  // And the list of the census queue follows too.
+  await second.goto(`${e2e.url}/#/queues/census`);
+  await second.locator('table tbody tr').first().waitFor();
+  const rows = await second.locator('table tbody tr').count();
+  await createDossier(first, 'Pharmacie Magritte SPRL');
+  await second.waitForFunction((n) => document.querySelectorAll('table tbody tr').length === n + 1, rows);
+});
