@@ -101,7 +101,6 @@ export function Simulator({ pack, preferredProcess, onActiveStates }: Props) {
     setActorRoles(creators.length ? [creators[0] as string] : roles.slice(0, 1));
     setValues({});
     // Only when the process changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [chosen]);
 
   useEffect(() => {

@@ -19,7 +19,7 @@ import { FileTree } from './FileTree';
 import { History } from './History';
 import { Modal } from './Modal';
 import { checkNewPath, skeleton } from './new-file';
-import { indexFromFiles, indexFromPack, processOfFile, type PackIndex } from './pack-index';
+import { emptyIndex, indexFromFiles, indexFromPack, processOfFile, type PackIndex } from './pack-index';
 import { problemSummary, ProblemsPanel } from './ProblemsPanel';
 import { Simulator } from './Simulator';
 import { Statechart } from './Statechart';
@@ -42,8 +42,37 @@ interface Working {
   files: PackFiles;
 }
 
-/** The working copy outlives the page: leaving the studio for a list and coming back keeps the edits. */
+/**
+ * The working copy outlives the page: leaving the studio for a list and coming back, or
+ * reloading the tab, keeps the edits (until they are saved, published or discarded).
+ */
 let kept: Working | null = null;
+const STORAGE_KEY = 'civic-flow.studio.working-copy';
+
+function readKept(packId: string): Working | null {
+  if (kept && kept.packId === packId) return kept;
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const w = JSON.parse(raw) as Working;
+    const isFiles = (f: unknown): f is PackFiles => typeof f === 'object' && f !== null && Object.values(f).every((x) => typeof x === 'string');
+    if (w.packId !== packId || !isFiles(w.files) || (w.base !== null && !isFiles(w.base.files))) return null;
+    return w;
+  } catch {
+    return null;
+  }
+}
+
+function keep(w: Working): void {
+  kept = w;
+  try {
+    // Only a changed working copy is worth keeping across reloads.
+    if (w.base && sameFiles(w.base.files, w.files)) sessionStorage.removeItem(STORAGE_KEY);
+    else sessionStorage.setItem(STORAGE_KEY, JSON.stringify(w));
+  } catch {
+    // Storage full or disabled: the copy lives as long as the page.
+  }
+}
 
 interface ConfirmSpec {
   title: string;
@@ -148,10 +177,15 @@ export function StudioPage(props: { file?: string | undefined }) {
         if (cancelled) return;
         setPackId(list.packId);
         setVersions(list.versions);
-        if (kept && kept.packId === list.packId) {
-          setBase(kept.base);
-          setPublished(kept.published);
-          replaceFiles(kept.files);
+        const previous = readKept(list.packId);
+        const pubSummary = list.versions.find((v) => v.status === 'published');
+        if (previous) {
+          // The published version may have changed meanwhile: the diff is against the current one.
+          const pub = pubSummary && pubSummary.version !== previous.published?.version ? await getVersion(pubSummary.version) : null;
+          if (cancelled) return;
+          setBase(previous.base);
+          setPublished(pub ? { version: pub.version, status: pub.status, files: pub.files } : previous.published);
+          replaceFiles(previous.files);
           setLoaded(true);
           return;
         }
@@ -162,7 +196,6 @@ export function StudioPage(props: { file?: string | undefined }) {
           return;
         }
         const row = await getVersion(target.version);
-        const pubSummary = list.versions.find((v) => v.status === 'published');
         const pub = pubSummary ? (pubSummary.version === row.version ? row : await getVersion(pubSummary.version)) : null;
         if (cancelled) return;
         setBase({ version: row.version, status: row.status, files: row.files });
@@ -179,7 +212,7 @@ export function StudioPage(props: { file?: string | undefined }) {
   }, [reloadKey, replaceFiles]);
 
   useEffect(() => {
-    if (loaded && packId) kept = { packId, base, published, files };
+    if (loaded && packId) keep({ packId, base, published, files });
   }, [loaded, packId, base, published, files]);
 
   const refreshVersions = useCallback(async () => {
@@ -207,9 +240,25 @@ export function StudioPage(props: { file?: string | undefined }) {
   const dirtySet = useMemo(() => new Set(paths.filter((p) => baseFiles?.[p] !== files[p])), [paths, files, baseFiles]);
   const removed = useMemo(() => Object.keys(baseFiles ?? {}).filter((p) => !(p in files)), [baseFiles, files]);
   const dirty = dirtySet.size > 0 || removed.length > 0;
-  const index: PackIndex = useMemo(() => (analysis?.pack && analysis.files === files ? indexFromPack(analysis.pack, files) : indexFromFiles(files)), [analysis, files]);
+  // The names for completion and the diagram: rebuilt when the browser is idle, not while rendering
+  // (re-reading a 2,000-line file that does not load takes tens of milliseconds).
+  const [index, setIndex] = useState<PackIndex>(emptyIndex);
+  const [indexReady, setIndexReady] = useState(false);
   const indexRef = useRef(index);
-  indexRef.current = index;
+  useEffect(() => {
+    const build = () => {
+      const next = analysis?.pack && analysis.files === files ? indexFromPack(analysis.pack, files) : indexFromFiles(files);
+      indexRef.current = next;
+      setIndex(next);
+      setIndexReady(true);
+    };
+    if (typeof requestIdleCallback !== 'function') {
+      const timer = setTimeout(build, 0);
+      return () => clearTimeout(timer);
+    }
+    const handle = requestIdleCallback(build, { timeout: 300 });
+    return () => cancelIdleCallback(handle);
+  }, [analysis, files]);
   const errors = errorCount(problems);
 
   useEffect(() => {
@@ -253,19 +302,24 @@ export function StudioPage(props: { file?: string | undefined }) {
   const onCheck = useCallback(
     (path: string, text: string): Problem[] | Promise<Problem[]> => {
       if (!(path in filesRef.current)) return [];
-      if (filesRef.current[path] !== text) {
-        const next = { ...filesRef.current, [path]: text };
-        filesRef.current = next;
-        setFiles(next);
-      }
+      if (filesRef.current[path] !== text) filesRef.current = { ...filesRef.current, [path]: text };
       const r = analyse(filesRef.current);
+      // The editor shows its marks first; the rest of the page (tree, panel, diagram) follows
+      // after the next paint, so typing feedback never waits for it.
+      const later = (a: Analysis) =>
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            setFiles(filesRef.current);
+            acceptAnalysis(a);
+          }, 0),
+        );
       if (r instanceof Promise) {
         return r.then((a) => {
-          acceptAnalysis(a);
+          later(a);
           return a.problems;
         });
       }
-      acceptAnalysis(r);
+      later(r);
       return r.problems;
     },
     [acceptAnalysis],
@@ -404,6 +458,7 @@ export function StudioPage(props: { file?: string | undefined }) {
         setFiles(next);
         editor.current?.forget(path);
         recheck(next);
+        editor.current?.relint();
         announce(t('file.deleted', { file: path }));
         const other = treeOrder(Object.keys(next))[0];
         navigate(other ? { name: 'studio', file: other } : { name: 'studio' });
@@ -576,7 +631,9 @@ export function StudioPage(props: { file?: string | undefined }) {
             ))}
           </div>
           <div role="tabpanel" id={`${uid}-panel-diagram`} aria-labelledby={`${uid}-tab-diagram`} hidden={tab !== 'diagram'} className="studio-panel">
-            {processes.length === 0 ? (
+            {!indexReady ? (
+              <p role="status">{t('diagram.layingOut')}</p>
+            ) : processes.length === 0 ? (
               <p>{t('diagram.noProcess')}</p>
             ) : (
               <>

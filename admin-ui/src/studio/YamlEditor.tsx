@@ -7,8 +7,8 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import { basicSetup } from 'codemirror';
 import { yaml, yamlLanguage } from '@codemirror/lang-yaml';
-import { forceLinting, linter, lintGutter, type Diagnostic } from '@codemirror/lint';
-import { Compartment, EditorState, type Extension, type Text } from '@codemirror/state';
+import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import { Compartment, EditorState, StateEffect, type Extension, type Text } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import type { Lang, Problem } from '../api/types';
 import { completionSource } from './completion';
@@ -20,6 +20,8 @@ export interface YamlEditorHandle {
   currentText(): string | null;
   goTo(line: number, col: number): void;
   focus(): void;
+  /** Checks again (another file changed). */
+  relint(): void;
   /** Drops the kept state of a file (deleted, or created anew). */
   forget(path: string): void;
 }
@@ -58,6 +60,9 @@ export function problemRange(doc: Text, p: { line: number; col: number }): { fro
   return { from, to: from + len };
 }
 
+/** Asks the linter to run again although the text did not change (language changed, another file changed). */
+const relint = StateEffect.define<null>();
+
 export const YamlEditor = forwardRef<YamlEditorHandle, YamlEditorProps>(function YamlEditor(props, ref) {
   const host = useRef<HTMLDivElement | null>(null);
   const view = useRef<EditorView | null>(null);
@@ -87,7 +92,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, YamlEditorProps>(function
         host.current?.setAttribute('data-lint-ms', (performance.now() - started).toFixed(1));
         return out;
       },
-      { delay: 150 },
+      { delay: 150, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(relint))) },
     );
     extensions.current = [
       basicSetup,
@@ -142,15 +147,13 @@ export const YamlEditor = forwardRef<YamlEditorHandle, YamlEditorProps>(function
     openPath.current = props.path;
     v.setState(props.path ? stateFor(props.path) : EditorState.create({ doc: '', extensions: extensions.current ?? [] }));
     v.dispatch({ effects: ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': latest.current.ariaLabel })) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.path, props.generation]);
 
   // Messages in the new language, and the new accessible name.
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    v.dispatch({ effects: ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel })) });
-    forceLinting(v);
+    v.dispatch({ effects: [ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel })), relint.of(null)] });
   }, [props.lang, props.ariaLabel]);
 
   useImperativeHandle(ref, () => ({
@@ -165,6 +168,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, YamlEditorProps>(function
       v.focus();
     },
     focus: () => view.current?.focus(),
+    relint: () => view.current?.dispatch({ effects: relint.of(null) }),
     forget: (path) => {
       states.current.delete(path);
     },

@@ -1,8 +1,8 @@
 /**
  * Checks the working files with the engine's own loader (JSON Schema and semantic checks), in
- * the browser. Where the page's Content-Security-Policy forbids the schema validators' compiled
- * code, the same check runs on the server (POST /packs/validate) and the pack is assembled here
- * from the YAML once the server says it is valid.
+ * the browser. Should the loader ever fail to run here (the page's Content-Security-Policy
+ * refusing compiled code, say), the same check runs on the server (POST /packs/validate) and
+ * the pack is assembled here from the YAML once the server says it is valid.
  */
 import { parse } from 'yaml';
 import { fileKind, loadPack, type Pack } from '../../../engine/pack';
@@ -69,6 +69,7 @@ function assemblePack(files: PackFiles): Pack {
     switch (fileKind(value)) {
       case 'pack':
         pack.manifest = { id: String(value['pack']), name: value['name'] as Pack['manifest']['name'], languages: value['languages'] as Pack['manifest']['languages'], timezone: String(value['timezone']) };
+        if (value['description']) pack.manifest.description = value['description'] as Pack['manifest']['name'];
         pack.sources['pack'] = file;
         break;
       case 'record':
