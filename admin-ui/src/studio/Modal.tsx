@@ -1,4 +1,4 @@
-/** A modal dialog on the native <dialog>: focus moves in, Escape closes, focus returns after. */
+/** A modal dialog on the native <dialog>: focus moves in (to the title), Escape closes, focus returns after. */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 interface Props {
@@ -22,6 +22,8 @@ export function Modal({ title, onClose, children, actions, wide, testId }: Props
     if (!d) return;
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!d.open) d.showModal();
+    // Start at a field marked for it, or else at the title, so that the whole dialog is read.
+    (d.querySelector<HTMLElement>('[data-autofocus]') ?? d.querySelector<HTMLElement>('h2'))?.focus();
     const cancel = (e: Event) => {
       e.preventDefault();
       onCloseRef.current();
@@ -36,7 +38,7 @@ export function Modal({ title, onClose, children, actions, wide, testId }: Props
 
   return (
     <dialog ref={ref} className={`studio-dialog${wide ? ' studio-dialog-wide' : ''}`} aria-labelledby={titleId} data-testid={testId}>
-      <h2 id={titleId}>{title}</h2>
+      <h2 id={titleId} tabIndex={-1}>{title}</h2>
       <div className="studio-dialog-body">{children}</div>
       <div className="studio-dialog-actions">{actions}</div>
     </dialog>

@@ -55,6 +55,11 @@ function fieldValue(def: FieldDefinition, raw: string): unknown {
     }
     case 'boolean':
       return raw === 'true';
+    case 'datetime': {
+      // The form gives local time without a zone; the engine stores an instant.
+      const ms = Date.parse(raw);
+      return Number.isFinite(ms) ? new Date(ms).toISOString() : raw;
+    }
     case 'address':
     case 'list':
     case 'file':
@@ -274,7 +279,7 @@ export function Simulator({ pack, preferredProcess, onActiveStates }: Props) {
                         <option value="false">{t('sim.no')}</option>
                       </select>
                     ) : (
-                      <input id={id} value={v} onChange={(e) => set(e.target.value)} type={f.type === 'date' ? 'date' : f.type === 'number' || f.type === 'money' ? 'number' : 'text'} step={f.type === 'money' ? '0.01' : undefined} />
+                      <input id={id} value={v} onChange={(e) => set(e.target.value)} type={f.type === 'date' ? 'date' : f.type === 'datetime' ? 'datetime-local' : f.type === 'number' || f.type === 'money' ? 'number' : f.type === 'email' ? 'email' : 'text'} step={f.type === 'money' ? '0.01' : undefined} />
                     )}
                   </div>
                 );

@@ -5,12 +5,18 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import ELK, { type ElkEdgeSection, type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ELK as ElkApi, ElkEdgeSection, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { LocalizedText } from '../api/types';
 import { useLocalized } from '../i18n';
 import { buildChartModel, NODE, nodeId, toElkGraph, type ChartModel, type ChartState, type Measure } from './statechart-model';
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: Promise<ElkApi> | null = null;
+
+/** ELK is big (1.6 MB): loaded with the first diagram, as its own chunk. */
+function getElk(): Promise<ElkApi> {
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  return elk;
+}
 let canvas: CanvasRenderingContext2D | null = null;
 
 const FONTS = { name: '600 13px system-ui, sans-serif', sub: '12px system-ui, sans-serif', edge: '11px system-ui, sans-serif' } as const;
@@ -92,10 +98,9 @@ export function Statechart({ processId, def, statuses, activeStates, onOpenState
     const mine = ++seq.current;
     // Debounced (longer for big charts): the YAML changes as the admin types.
     const timer = setTimeout(() => {
-      if (!elk) elk = new ELK();
       const graph = toElkGraph(model, measure, (s) => subs[s.name] ?? '');
-      elk
-        .layout(graph)
+      getElk()
+        .then((e) => e.layout(graph))
         .then((g) => {
           if (seq.current !== mine) return;
           setLaid({ graph: g, key: layoutKey, model });

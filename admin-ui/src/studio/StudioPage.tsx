@@ -682,6 +682,7 @@ export function StudioPage(props: { file?: string | undefined }) {
         >
           <p>{published ? t('publish.against', { version: published.version }) : t('publish.firstVersion')}</p>
           {review.rollbackOf === null && errors > 0 && <p className="error">{t('publish.localErrors', { summary: problemSummary(t, problems) })}</p>}
+          {actionError && <p className="error" role="alert">{actionError}</p>}
           {reviewProblems && (
             <div role="alert" className="studio-publish-errors">
               <ProblemsPanel
@@ -775,7 +776,7 @@ function NewFileDialog({ existing, onCreate, onClose }: { existing: string[]; on
           <option value="">{t('file.rootFolder')}</option>
         </select>
         <label htmlFor={`${uid}-name`}>{t('file.name')}</label>
-        <input id={`${uid}-name`} value={name} onChange={(e) => { setName(e.target.value); setError(null); }} aria-describedby={`${uid}-help`} aria-invalid={error ? true : undefined} autoFocus />
+        <input id={`${uid}-name`} value={name} onChange={(e) => { setName(e.target.value); setError(null); }} aria-describedby={`${uid}-help`} aria-invalid={error ? true : undefined} data-autofocus />
         <p id={`${uid}-help`} className="studio-muted">{t('file.nameHelp', { path: path || '…' })}</p>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

@@ -22,10 +22,6 @@ export interface Analysis {
 let localBroken = false;
 let last: Analysis | null = null;
 
-export function localCheckAvailable(): boolean {
-  return !localBroken;
-}
-
 /** Synchronous check in the browser; null when the browser cannot run it (then use analyseOnServer). */
 export function analyseLocally(files: PackFiles): Analysis | null {
   if (last && last.where === 'browser' && sameFiles(last.files, files)) return last;
