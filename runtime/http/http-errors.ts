@@ -47,7 +47,8 @@ export function errorMiddleware(log: (msg: string, err: unknown) => void) {
         details['fields'] = fields;
       }
       if (err instanceof DefinitionError) {
-        details['problems'] = err.problems.map((p) => ({ file: p.file, line: p.line, col: p.col, path: p.path, code: p.code, message: pick(p.text, lang), severity: p.severity }));
+        // `text` in every language: the studio may show them in another language than the account's.
+        details['problems'] = err.problems.map((p) => ({ file: p.file, line: p.line, col: p.col, path: p.path, code: p.code, message: pick(p.text, lang), text: p.text, severity: p.severity }));
       }
       res.status(statusOf(err)).json({ code: err.code, message: pick(err.localized, lang), details });
       return;

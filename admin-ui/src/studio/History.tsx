@@ -45,8 +45,9 @@ export function History({ versions, editing, busy, onOpen, onRollback, users }: 
                 {t('history.open')}
               </button>
               {published !== null && v.version < published && (
-                <button type="button" className="secondary" disabled={busy} onClick={() => onRollback(v.version)} aria-label={t('history.rollbackTo', { version: v.version })}>
+                <button type="button" className="secondary" disabled={busy} onClick={() => onRollback(v.version)}>
                   {t('history.rollback')}
+                  <span className="visually-hidden"> ({t('history.versionLabel', { version: v.version })})</span>
                 </button>
               )}
             </td>

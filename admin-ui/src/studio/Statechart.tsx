@@ -129,7 +129,7 @@ export function Statechart({ processId, def, statuses, activeStates, onOpenState
         <button type="button" className="secondary" onClick={() => setZoom('fit')} aria-pressed={zoom === 'fit'}>{t('diagram.zoomFit')}</button>
         {laid && laid.key !== layoutKey && <span className="studio-muted">{t('diagram.updating')}</span>}
       </div>
-      <div className="studio-statechart-canvas" data-testid="statechart" data-process={processId} ref={canvasRef}>
+      <div className="studio-statechart-canvas" data-testid="statechart" data-process={processId} ref={canvasRef} role="region" aria-label={t('diagram.canvas', { process: processId })} tabIndex={0}>
         {failed && <p className="error">{t('diagram.layoutFailed')}</p>}
         {!laid && !failed && <p role="status">{t('diagram.layingOut')}</p>}
         {laid && <ChartSvg laid={laid} subs={subs} activeKey={activeKey} scale={scale} aria={aria} onOpen={open} />}

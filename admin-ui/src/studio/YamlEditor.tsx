@@ -109,7 +109,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, YamlEditorProps>(function
       lint,
       EditorState.tabSize.of(2),
       EditorView.lineWrapping,
-      ariaCompartment.current.of(EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel })),
+      ariaCompartment.current.of(EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel, tabindex: '0' })),
     ];
   }
 
@@ -146,14 +146,14 @@ export const YamlEditor = forwardRef<YamlEditorHandle, YamlEditorProps>(function
     if (openPath.current) states.current.set(openPath.current, v.state);
     openPath.current = props.path;
     v.setState(props.path ? stateFor(props.path) : EditorState.create({ doc: '', extensions: extensions.current ?? [] }));
-    v.dispatch({ effects: ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': latest.current.ariaLabel })) });
+    v.dispatch({ effects: ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': latest.current.ariaLabel, tabindex: '0' })) });
   }, [props.path, props.generation]);
 
   // Messages in the new language, and the new accessible name.
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    v.dispatch({ effects: [ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel })), relint.of(null)] });
+    v.dispatch({ effects: [ariaCompartment.current.reconfigure(EditorView.contentAttributes.of({ 'aria-label': props.ariaLabel, tabindex: '0' })), relint.of(null)] });
   }, [props.lang, props.ariaLabel]);
 
   useImperativeHandle(ref, () => ({
