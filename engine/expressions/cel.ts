@@ -67,8 +67,21 @@ function firstLine(e: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
+const checkCache = new Map<string, CheckResult>();
+
+/** Checks an expression in its scope; results are remembered (a pack is re-checked often). */
 export function checkExpression(source: string, scope: ExpressionScope): CheckResult {
   const key = `${scope.recordType}|${scope.recordFields.join(',')}|${scope.event ? scope.event.name + ':' + scope.event.fields.join(',') : ''}`;
+  const cacheKey = `${key}\u0000${source}`;
+  const cached = checkCache.get(cacheKey);
+  if (cached) return cached;
+  const result = checkExpressionUncached(source, scope, key);
+  checkCache.set(cacheKey, result);
+  if (checkCache.size > 5000) checkCache.delete(checkCache.keys().next().value as string);
+  return result;
+}
+
+function checkExpressionUncached(source: string, scope: ExpressionScope, key: string): CheckResult {
   let env = envCache.get(key);
   if (!env) {
     env = checkingEnv(scope);

@@ -30,7 +30,25 @@ export function toPointer(segments: Array<string | number>): string {
   return segments.length === 0 ? '' : '/' + segments.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 }
 
+/*
+ * The studio re-checks the whole pack at each pause in typing, but only one file changed:
+ * the others come from this cache (keyed by name and text, a few hundred entries at most).
+ * Parsed results are never mutated by the loader, so sharing them is safe.
+ */
+const parsedCache = new Map<string, ParsedYaml>();
+const PARSED_CACHE_LIMIT = 300;
+
 export function parseYamlSource(file: string, text: string): ParsedYaml {
+  const key = `${file}\u0000${text}`;
+  const hit = parsedCache.get(key);
+  if (hit) return hit;
+  const parsed = parseYamlUncached(file, text);
+  parsedCache.set(key, parsed);
+  if (parsedCache.size > PARSED_CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value as string);
+  return parsed;
+}
+
+function parseYamlUncached(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number): SourcePosition => {
