@@ -94,6 +94,58 @@ it('shows an error at the broken line, then publishes the fixed change as a new 
   await page.locator(`[data-testid="statechart"] [data-event="restore"][data-from="archived"][data-to="review"]`).waitFor({ state: 'attached' });
 });
 
+it('simulates a knowledge article in a sandbox, timers included, without touching real records', async () => {
+  const page = await e2e.login('admin');
+  await page.goto(`${e2e.url}/#/studio/${FILE}`);
+  await page.getByRole('tab', { name: 'Simulateur' }).click();
+  await page.getByLabel('Processus à simuler').selectOption('knowledge-article');
+  const role = (r: string) => page.locator('.studio-roles label', { hasText: r }).locator('input');
+  await role('knowledge-author').check();
+  await page.locator('.studio-sim-start').getByLabel(/^Titre/).fill('Horaires de l’état civil');
+  await page.locator('.studio-sim-start').getByLabel(/^Langue/).selectOption('fr');
+  await page.locator('.studio-sim-start').getByLabel(/^Contenu/).fill('Du lundi au vendredi.');
+  await page.locator('.studio-sim-start').getByLabel(/^Date d'expiration/).fill('2027-06-30');
+  await page.getByRole('button', { name: 'Démarrer une instance de test' }).click();
+  await page.getByTestId('sim-states').getByText('draft').waitFor();
+
+  await page.locator('.studio-sim-run button[data-event="submit"]').click();
+  await page.getByTestId('sim-states').getByText('review').waitFor();
+  expect(await page.getByTestId('sim-effects').innerText()).toContain('article-review');
+
+  // Now as the knowledge manager.
+  await role('knowledge-author').uncheck();
+  await role('knowledge-manager').check();
+  await page.locator('.studio-sim-run button[data-event="approve"]').click();
+  await page.getByTestId('sim-states').getByText('published').waitFor();
+  const timers = page.getByTestId('sim-timers');
+  expect(await timers.innerText()).toMatch(/30 juin 2027/);
+  await e2e.shot(page, 'studio-06-simulator');
+  await timers.getByRole('button').first().click();
+  await page.getByTestId('sim-states').getByText('archived').waitFor();
+
+  // A sandbox: no article was created on the server.
+  const res = await page.evaluate(async () => (await fetch('/api/records?type=article')).json());
+  expect((res as { total: number }).total).toBe(0);
+});
+
+it('rolls back to version 1 by publishing its text as a new version', async () => {
+  const page = await e2e.login('admin');
+  await page.goto(`${e2e.url}/#/studio/${FILE}`);
+  await page.getByRole('tab', { name: 'Versions' }).click();
+  const history = page.getByTestId('history');
+  await history.getByRole('row', { name: /^1\b/ }).getByRole('button', { name: 'Revenir à cette version' }).click();
+  const dialog = page.getByTestId('publish-dialog');
+  await dialog.waitFor();
+  // The difference shown is the way back: review becomes draft again.
+  expect(await dialog.innerText()).toMatch(/-\s*restore: review[\s\S]*\+\s*restore: draft/);
+  await dialog.getByRole('button', { name: 'Republier le contenu de la version 1' }).click();
+  await page.getByTestId('studio-status').getByText('publié comme version 3', { exact: false }).waitFor();
+  const health = (await (await fetch(`${e2e.url}/healthz`)).json()) as { packVersion: number };
+  expect(health.packVersion).toBe(3);
+  await page.getByRole('tab', { name: 'Diagramme' }).click();
+  await page.locator(`[data-testid="statechart"] [data-event="restore"][data-from="archived"][data-to="draft"]`).waitFor({ state: 'attached' });
+});
+
 it('refuses to publish a pack with errors and keeps the published version running', async () => {
   const page = await e2e.login('admin');
   await page.goto(`${e2e.url}/#/studio/${FILE}`);
