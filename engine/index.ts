@@ -7,3 +7,4 @@ export * from './instance';
 export * from './access';
 export * as calendar from './calendar';
 export * as fields from './fields';
+export * from './routing';

@@ -6,6 +6,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { openSqliteStore } from '../adapters/store-sqlite';
+import { openBlobStore } from '../adapters/blob-fs';
+import type { BlobStore } from './ports/blob-store.port';
+import { LISTENERS } from './channels/channels';
+import type { MountContext } from './http/mounts';
 import type { Config } from './config/config';
 import { AuthService } from './auth/auth.service';
 import { createApp } from './http/app';
@@ -21,6 +25,7 @@ import { RecordsService } from './services/records.service';
 
 export interface Runtime {
   store: RecordStore;
+  blobs: BlobStore;
   packs: PacksService;
   records: RecordsService;
   auth: AuthService;
@@ -33,6 +38,8 @@ export interface Runtime {
 export interface RunningServer extends Runtime {
   url: string;
   server: Server;
+  /** What the channel listeners report, e.g. `{ smtpPort: 2525 }`. */
+  channels: Record<string, unknown>;
 }
 
 export function createLogger(level: Config['logLevel']) {
@@ -48,6 +55,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   mkdirSync(config.dataDir, { recursive: true });
   const log = createLogger(config.logLevel);
   const store = openSqliteStore(join(config.dataDir, 'civic-flow.sqlite'), { synchronous: config.synchronous });
+  const blobs = openBlobStore(join(config.dataDir, 'blobs'));
   const files = readPackDir(config.packDir);
   const manifest = parseYaml(files['pack.yaml'] ?? '') as { pack?: string } | null;
   if (!manifest?.pack) throw new Error(`${config.packDir}/pack.yaml is missing or has no "pack:" id`);
@@ -61,7 +69,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const outbox = new OutboxWorker(store, effectHandlers({ store, packs, records, adapters: {} }), clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
   return {
-    store, packs, records, auth, committer, timers, outbox,
+    store, blobs, packs, records, auth, committer, timers, outbox,
     close: async () => {
       timers.stop();
       outbox.stop();
@@ -93,9 +101,10 @@ async function seedDemo(dir: string, deps: { store: RecordStore; auth: AuthServi
 export async function startServer(config: Config, clock: () => number = Date.now): Promise<RunningServer> {
   const runtime = await createRuntime(config, clock);
   const log = createLogger(config.logLevel);
+  const mountContext: MountContext = { runtime, config, clock, log };
   const app = createApp({
     auth: runtime.auth, records: runtime.records, packs: runtime.packs, store: runtime.store,
-    maxBodyBytes: config.maxBodyBytes, secureCookies: false, log, uiDir: config.uiDir, clock,
+    maxBodyBytes: config.maxBodyBytes, secureCookies: false, log, uiDir: config.uiDir, clock, mountContext,
     health: () => ({ packId: runtime.packs.packId, packVersion: runtime.packs.active().version, instances: runtime.store.countInstances(), commits: runtime.committer.stats, timers: runtime.timers.stats, outbox: runtime.outbox.stats }),
   });
   let closing = false;
@@ -109,6 +118,17 @@ export async function startServer(config: Config, clock: () => number = Date.now
     });
   });
   const realtime = attachRealtime(server, { auth: runtime.auth, records: runtime.records, packs: runtime.packs });
+  const listeners: Array<{ close(): Promise<void>; info?: Record<string, unknown> }> = [];
+  try {
+    for (const l of LISTENERS) listeners.push(await l.start(mountContext));
+  } catch (e) {
+    // A channel that cannot start (a port taken) stops the server cleanly, with the reason.
+    for (const l of listeners) await l.close();
+    await realtime.close();
+    await new Promise<void>((r) => server.close(() => r()));
+    await runtime.close();
+    throw e;
+  }
   runtime.timers.start();
   runtime.outbox.start();
   const port = (server.address() as AddressInfo).port;
@@ -116,8 +136,10 @@ export async function startServer(config: Config, clock: () => number = Date.now
     ...runtime,
     url: `http://${config.host}:${port}`,
     server,
+    channels: Object.assign({}, ...listeners.map((l) => l.info ?? {})) as Record<string, unknown>,
     close: async () => {
       closing = true;
+      for (const l of listeners) await l.close();
       await realtime.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

@@ -8,6 +8,7 @@ import type {
   HistoryRow,
   InstanceQuery,
   InstanceRow,
+  MessageRow,
   OutboxRow,
   PackVersionRow,
   RecordStore,
@@ -54,6 +55,12 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL, key TEXT);
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY, record_id TEXT NOT NULL, direction TEXT NOT NULL, channel TEXT NOT NULL, message_id TEXT,
+  body TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_record ON messages(record_id, at);
+CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
 CREATE TABLE IF NOT EXISTS applied_keys (key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
 `;
 
@@ -147,6 +154,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     getSession: db.prepare<[string, number], { user_id: string }>('SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
     delivery: db.prepare('INSERT OR IGNORE INTO deliveries (kind, at, body, key) VALUES (?, ?, ?, ?)'),
+    insertMessage: db.prepare('INSERT INTO messages (id, record_id, direction, channel, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    messagesOf: db.prepare<[string], { body: string }>('SELECT body FROM messages WHERE record_id = ? ORDER BY at, rowid'),
     claimKey: db.prepare('INSERT OR IGNORE INTO applied_keys (key, at) VALUES (?, ?)'),
     savepoint: db.prepare('SAVEPOINT event'),
     release: db.prepare('RELEASE event'),
@@ -185,6 +194,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     setTimer: (t) => void st.setTimer.run(t.instanceId, t.key, t.eventType, t.dueAt),
     deleteTimer: (id, key) => void st.deleteTimer.run(id, key),
     claimKey: (key) => st.claimKey.run(key, new Date().toISOString()).changes === 1,
+    insertMessage: (m) => void st.insertMessage.run(m.id, m.recordId, m.direction, m.channel, m.messageId, JSON.stringify(m), m.at),
     enqueueOutbox: (rows) => {
       const now = new Date().toISOString();
       for (const r of rows) st.enqueue.run(r.instanceId, r.kind, JSON.stringify(r.payload), r.idempotencyKey, r.nextAttemptAt, now);
@@ -310,6 +320,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     deleteSession: (h) => void st.deleteSession.run(h),
     recordDelivery: (kind, key, row) => st.delivery.run(kind, new Date().toISOString(), JSON.stringify({ key, ...row }), key).changes === 1,
     listDeliveries: (kind, limit) => st.deliveries.all(kind, limit).map((r) => ({ id: r.id, at: r.at, ...(JSON.parse(r.body) as Record<string, unknown>) })),
+    findRecordByMessageId: (ids) => {
+      if (ids.length === 0) return null;
+      const r = db.prepare(`SELECT record_id FROM messages WHERE message_id IN (${ids.map(() => '?').join(',')}) ORDER BY at DESC LIMIT 1`).get(...ids) as { record_id: string } | undefined;
+      return r?.record_id ?? null;
+    },
+    listMessages: (recordId) => st.messagesOf.all(recordId).map((r) => JSON.parse(r.body) as MessageRow),
     close: () => db.close(),
   };
   return store;

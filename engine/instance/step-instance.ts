@@ -9,6 +9,7 @@ import { addBusinessDuration, addCalendarDuration, parseIsoDuration } from '../c
 import { ConflictError, ValidationError, type LocalizedText } from '../errors';
 import { validateRecordWrite, type FieldDefinition } from '../fields';
 import { compileExpression } from '../expressions';
+import { assignRecord } from '../routing';
 import {
   expressionContext,
   pendingApproverIndexes,
@@ -204,6 +205,11 @@ export function startInstance(p: CompiledProcess, fields: Record<string, unknown
   const [next, actions] = pureInitialTransition(p.machine, input);
   const snapshot = toInstanceSnapshot(next);
   snapshot.context = computeFields(p, snapshot.context, event);
+  // A record the process did not place itself goes where the pack's assignment rules say.
+  if (snapshot.context.queue === null) {
+    const assigned = assignRecord(p.pack, p.record.record, snapshot.context.fields, event.at);
+    if (assigned) snapshot.context = { ...snapshot.context, queue: assigned.queue, team: snapshot.context.team ?? assigned.team };
+  }
   const { timersSet, timersCancelled, effects } = collect(p, actions, snapshot.context, now, event.at);
   return { snapshot, summary: summarise(p, snapshot), changes: diff({}, snapshot.context.fields), timersSet, timersCancelled, effects };
 }

@@ -15,12 +15,15 @@ import type {
   RoleDefinition,
   QueueDefinition,
   TemplateDefinition,
+  ChannelsDefinition,
+  AssignmentDefinition,
+  AutoResponseDefinition,
   CalendarDefinition,
   LocalizedText,
 } from './pack-types';
 import { checkPackSemantics } from './semantic-checks';
 
-export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template';
+export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules';
 
 /** A precompiled Ajv validator: returns validity and leaves its errors on `.errors`. */
 interface SchemaValidator {
@@ -47,6 +50,8 @@ export function fileKind(value: unknown): FileKind | null {
   if ('queues' in value || 'teams' in value) return 'routing';
   if ('calendars' in value) return 'calendars';
   if ('template' in value) return 'template';
+  if ('channels' in value) return 'channels';
+  if ('assignment' in value || 'auto-responses' in value) return 'rules';
   return null;
 }
 
@@ -102,6 +107,8 @@ function declaredIds(kind: FileKind, value: Record<string, unknown>): string[] {
       return [...keys('queues', 'queue'), ...keys('teams', 'team')];
     case 'calendars':
       return keys('calendars', 'calendar');
+    case 'channels':
+    case 'rules':
     case 'pack':
       return [];
   }
@@ -247,7 +254,7 @@ export function loadPack(files: Record<string, string>): LoadResult {
     parsed.push({ file, kind, value: src.value });
   }
 
-  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, sources: {} };
+  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {} }, assignment: {}, autoResponses: {}, sources: {} };
   let manifestFound = false;
 
   const register = <T>(kind: string, map: Record<string, T>, id: string, def: T, file: string, path: string): void => {
@@ -302,6 +309,17 @@ export function loadPack(files: Record<string, string>): LoadResult {
       case 'template': {
         const def = value as unknown as TemplateDefinition;
         register('template', pack.templates, def.template, def, file, '/template');
+        break;
+      }
+      case 'channels': {
+        const ch = value['channels'] as Partial<ChannelsDefinition>;
+        for (const [addr, m] of Object.entries(ch.mailboxes ?? {})) register('mailbox', pack.channels.mailboxes, addr.toLowerCase(), m, file, `/channels/mailboxes/${addr}`);
+        for (const [id, f] of Object.entries(ch.forms ?? {})) register('form', pack.channels.forms, id, f, file, `/channels/forms/${id}`);
+        break;
+      }
+      case 'rules': {
+        for (const [rt, a] of Object.entries((value['assignment'] ?? {}) as Record<string, AssignmentDefinition>)) register('assignment', pack.assignment, rt, a, file, `/assignment/${rt}`);
+        for (const [rt, a] of Object.entries((value['auto-responses'] ?? {}) as Record<string, AutoResponseDefinition>)) register('auto-responses', pack.autoResponses, rt, a, file, `/auto-responses/${rt}`);
         break;
       }
     }

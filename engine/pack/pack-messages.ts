@@ -7,8 +7,8 @@ import type { LocalizedText } from '../errors';
 const CATALOGUE: Record<string, LocalizedText & { en: string }> = {
   'yaml-syntax': { en: 'YAML syntax error: {detail}', fr: 'Erreur de syntaxe YAML : {detail}', nl: 'YAML-syntaxfout: {detail}' },
   'unknown-file-kind': {
-    en: 'Cannot tell what this file defines: it needs one of the top-level keys pack, record, process, roles, queues, teams, calendars or template',
-    fr: 'Impossible de savoir ce que ce fichier définit : il lui faut une des clés pack, record, process, roles, queues, teams, calendars ou template',
+    en: 'Cannot tell what this file defines: it needs one of the top-level keys pack, record, process, roles, queues, teams, calendars, template, channels, assignment or auto-responses',
+    fr: 'Impossible de savoir ce que ce fichier définit : il lui faut une des clés pack, record, process, roles, queues, teams, calendars, template, channels, assignment ou auto-responses',
     nl: 'Onduidelijk wat dit bestand definieert: het heeft een van de sleutels pack, record, process, roles, queues, teams, calendars of template nodig',
   },
   'missing-pack-file': { en: 'The pack has no pack.yaml (the file with `pack:`, its name and languages)', fr: 'Le pack n’a pas de pack.yaml (le fichier avec `pack:`, son nom et ses langues)', nl: 'Het pakket heeft geen pack.yaml (het bestand met `pack:`, naam en talen)' },
@@ -53,6 +53,10 @@ const KINDS: Record<string, LocalizedText> = {
   template: { fr: 'modèle', nl: 'sjabloon' },
   status: { fr: 'statut', nl: 'status' },
   step: { fr: 'étape', nl: 'stap' },
+  mailbox: { fr: 'boîte aux lettres', nl: 'mailbox' },
+  form: { fr: 'formulaire', nl: 'formulier' },
+  assignment: { fr: 'règles d’attribution', nl: 'toewijzingsregels' },
+  'auto-responses': { fr: 'réponses automatiques', nl: 'automatische antwoorden' },
 };
 
 export function problemText(code: string, params: Record<string, string | number> = {}): LocalizedText & { en: string } {

@@ -157,6 +157,43 @@ export interface TemplateDefinition {
   body: LocalizedText;
 }
 
+export interface MailboxDefinition {
+  label: LocalizedText;
+  record: string;
+  set?: Record<string, string | number | boolean>;
+}
+
+export interface WebFormDefinition {
+  label: LocalizedText;
+  intro?: LocalizedText;
+  record: string;
+  fields: string[];
+  set?: Record<string, string | number | boolean>;
+  confirmation?: string;
+}
+
+export interface ChannelsDefinition {
+  mailboxes: Record<string, MailboxDefinition>;
+  forms: Record<string, WebFormDefinition>;
+}
+
+export interface RoutingRule {
+  if: string;
+  queue?: string;
+  team?: string;
+  label?: LocalizedText;
+}
+
+export interface AssignmentDefinition {
+  rules: RoutingRule[];
+  default: { queue: string; team?: string };
+}
+
+export interface AutoResponseDefinition {
+  rules: Array<{ if: string; template: string }>;
+  default?: string;
+}
+
 export interface Pack {
   manifest: PackManifest;
   records: Record<string, RecordTypeDefinition>;
@@ -166,6 +203,10 @@ export interface Pack {
   teams: Record<string, { label: LocalizedText; roles?: string[] }>;
   calendars: Record<string, CalendarDefinition>;
   templates: Record<string, TemplateDefinition>;
+  channels: ChannelsDefinition;
+  /** Assignment rules per record type. */
+  assignment: Record<string, AssignmentDefinition>;
+  autoResponses: Record<string, AutoResponseDefinition>;
   /** Where each definition came from, for error positions: `process:census-dossier` → file. */
   sources: Record<string, string>;
 }

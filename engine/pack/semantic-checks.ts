@@ -112,6 +112,65 @@ export function checkPackSemantics(pack: Pack, c: ProblemCollector, sources: Map
   }
 
   for (const [pid, process] of Object.entries(pack.processes)) checkProcess(pack, pid, process, c);
+  checkChannelsAndRules(pack, c);
+}
+
+function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
+  const recordRef = (file: string, path: string, rt: string): boolean => {
+    if (pack.records[rt]) return true;
+    c.add(file, path, 'unknown-reference', { kind: 'record type', id: rt, known: known(Object.keys(pack.records)) });
+    return false;
+  };
+  const fieldsOf = (rt: string): string[] => Object.keys(pack.records[rt]?.fields ?? {});
+  const setFields = (file: string, base: string, rt: string, set: Record<string, unknown> | undefined): void => {
+    for (const f of Object.keys(set ?? {})) if (!pack.records[rt]?.fields[f]) c.add(file, `${base}/set/${f}`, 'unknown-field', { record: rt, field: f });
+  };
+  for (const [addr, m] of Object.entries(pack.channels.mailboxes)) {
+    const file = pack.sources[`mailbox:${addr}`] ?? '';
+    const base = `/channels/mailboxes/${addr}`;
+    if (recordRef(file, `${base}/record`, m.record)) setFields(file, base, m.record, m.set);
+  }
+  for (const [id, f] of Object.entries(pack.channels.forms)) {
+    const file = pack.sources[`form:${id}`] ?? '';
+    const base = `/channels/forms/${id}`;
+    if (!recordRef(file, `${base}/record`, f.record)) continue;
+    f.fields.forEach((name, i) => {
+      if (!pack.records[f.record]?.fields[name]) c.add(file, `${base}/fields/${i}`, 'unknown-field', { record: f.record, field: name });
+    });
+    setFields(file, base, f.record, f.set);
+    if (f.confirmation && !pack.templates[f.confirmation]) c.add(file, `${base}/confirmation`, 'unknown-reference', { kind: 'template', id: f.confirmation, known: known(Object.keys(pack.templates)) });
+  }
+  const queueRef = (file: string, path: string, q: string | undefined): void => {
+    if (q !== undefined && !pack.queues[q]) c.add(file, path, 'unknown-reference', { kind: 'queue', id: q, known: known(Object.keys(pack.queues)) });
+  };
+  const teamRef = (file: string, path: string, t: string | undefined): void => {
+    if (t !== undefined && !pack.teams[t]) c.add(file, path, 'unknown-reference', { kind: 'team', id: t, known: known(Object.keys(pack.teams)) });
+  };
+  for (const [rt, a] of Object.entries(pack.assignment)) {
+    const file = pack.sources[`assignment:${rt}`] ?? '';
+    const base = `/assignment/${rt}`;
+    if (!recordRef(file, base, rt)) continue;
+    a.rules.forEach((r, i) => {
+      expression(c, file, `${base}/rules/${i}/if`, r.if, { recordType: rt, recordFields: fieldsOf(rt), event: null }, rt);
+      queueRef(file, `${base}/rules/${i}/queue`, r.queue);
+      teamRef(file, `${base}/rules/${i}/team`, r.team);
+    });
+    queueRef(file, `${base}/default/queue`, a.default.queue);
+    teamRef(file, `${base}/default/team`, a.default.team);
+  }
+  for (const [rt, a] of Object.entries(pack.autoResponses)) {
+    const file = pack.sources[`auto-responses:${rt}`] ?? '';
+    const base = `/auto-responses/${rt}`;
+    if (!recordRef(file, base, rt)) continue;
+    const tpl = (path: string, id: string): void => {
+      if (!pack.templates[id]) c.add(file, path, 'unknown-reference', { kind: 'template', id, known: known(Object.keys(pack.templates)) });
+    };
+    a.rules.forEach((r, i) => {
+      expression(c, file, `${base}/rules/${i}/if`, r.if, { recordType: rt, recordFields: fieldsOf(rt), event: null }, rt);
+      tpl(`${base}/rules/${i}/template`, r.template);
+    });
+    if (a.default) tpl(`${base}/default`, a.default);
+  }
 }
 
 function expression(c: ProblemCollector, file: string, path: string, source: string, scope: ExpressionScope, recordType: string): void {

@@ -20,6 +20,20 @@ export interface Config {
   maxBodyBytes: number;
   sessionHours: number;
   logLevel: 'silent' | 'info';
+  /** SMTP listener for inbound mail (0 picks a free port; -1 disables it). */
+  smtpPort: number;
+  smtpHost: string;
+  /** Largest mail accepted, attachments included (SMTP SIZE). */
+  maxMailBytes: number;
+  /** Facebook app: webhook verify token and app secret (X-Hub-Signature-256), Graph API base URL. */
+  facebookVerifyToken: string;
+  facebookAppSecret: string;
+  facebookGraphUrl: string;
+  facebookPageToken: string;
+  /** Web forms: submissions per minute from one address. */
+  formsPerMinute: number;
+  /** The National Register demo adapter's CSV of fictitious people. */
+  nationalRegisterCsv: string;
 }
 
 export class ConfigError extends Error {}
@@ -50,5 +64,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_000_000, 1_000, 100_000_000),
     sessionHours: int(env, 'SESSION_HOURS', 12, 1, 24 * 30),
     logLevel: env['LOG_LEVEL'] === 'silent' ? 'silent' : 'info',
+    smtpPort: int(env, 'SMTP_PORT', 2525, -1, 65535),
+    smtpHost: env['SMTP_HOST'] ?? '127.0.0.1',
+    maxMailBytes: int(env, 'MAX_MAIL_BYTES', 25_000_000, 10_000, 200_000_000),
+    facebookVerifyToken: env['FACEBOOK_VERIFY_TOKEN'] ?? 'civic-flow-demo-verify-token',
+    facebookAppSecret: env['FACEBOOK_APP_SECRET'] ?? 'civic-flow-demo-app-secret',
+    facebookGraphUrl: env['FACEBOOK_GRAPH_URL'] ?? 'https://graph.facebook.com/v21.0',
+    facebookPageToken: env['FACEBOOK_PAGE_TOKEN'] ?? '',
+    formsPerMinute: int(env, 'FORMS_PER_MINUTE', 5, 1, 10_000),
+    nationalRegisterCsv: resolve(cwd, env['NATIONAL_REGISTER_CSV'] ?? 'examples/national-register/people.csv'),
   };
 }

@@ -11,6 +11,7 @@ import type { PacksService } from '../services/packs.service';
 import type { RecordStore } from '../ports/record-store.port';
 import { errorMiddleware, HttpError, type Lang } from './http-errors';
 import { openApiDocument } from './openapi';
+import { MOUNTS, type MountContext } from './mounts';
 
 export const SESSION_COOKIE = 'cf_session';
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** The built web app; a short page explains how to build it when it is missing. */
   uiDir: string;
+  /** Given by the server: the channels' routers (runtime/http/mounts.ts) are mounted with it. */
+  mountContext?: MountContext;
   secureCookies: boolean;
   /** The runtime's clock: a retried outbox entry is due now by the same clock the worker uses. */
   clock: () => number;
@@ -64,6 +67,13 @@ function intParam(v: unknown, name: string, def: number): number {
   return n;
 }
 
+/** The logged-in user as the engine's actor; 401 when nobody is logged in. */
+export function actorOfRequest(req: Request): Actor {
+  const user = (req as AuthedRequest).user;
+  if (!user) throw new HttpError(401, 'unauthenticated', text('Connectez-vous d’abord.', 'Meld u eerst aan.', 'Log in first.'));
+  return { id: user.id, roles: user.roles };
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -71,10 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
   // commune's network or loopback; TLS is the reverse proxy's job.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
-  const actorOf = (req: AuthedRequest): Actor => {
-    if (!req.user) throw new HttpError(401, 'unauthenticated', text('Connectez-vous d’abord.', 'Meld u eerst aan.', 'Log in first.'));
-    return { id: req.user.id, roles: req.user.roles };
-  };
+  const actorOf = actorOfRequest;
   const requireAdmin = (req: AuthedRequest): Actor => {
     const actor = actorOf(req);
     if (!isAdmin(deps.packs.active().pack, actor.roles)) throw new HttpError(403, 'forbidden', text('Réservé aux administrateurs.', 'Alleen voor beheerders.', 'Administrators only.'));
@@ -261,6 +268,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(view);
   });
 
+  api.get('/records/:id/messages', (req: AuthedRequest, res) => {
+    res.json({ items: deps.records.messages(actorOf(req), String(req.params['id'])) });
+  });
+
   api.get('/records/:id/history', (req: AuthedRequest, res) => {
     res.json({ items: deps.records.history(actorOf(req), String(req.params['id'])) });
   });
@@ -294,10 +305,13 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ items: deps.store.listDeliveries('notification', intParam(req.query['limit'], 'limit', 100)) });
   });
 
+  if (deps.mountContext) for (const m of MOUNTS) m.api?.(api, deps.mountContext);
+
   api.use((req: Request) => {
     throw new HttpError(404, 'not-found', text(`Aucune route ${req.method} ${req.path}.`, `Geen route ${req.method} ${req.path}.`, `No route ${req.method} ${req.path}.`));
   });
 
+  if (deps.mountContext) for (const m of MOUNTS) m.root?.(app, deps.mountContext);
   app.use('/api', api);
   app.use(errorMiddleware(deps.log));
 

@@ -104,6 +104,26 @@ export interface InstanceQuery {
   offset: number;
 }
 
+/** A message in or out of a record (mail, web form, comment, chat…), for threading and the 360° view. */
+export interface MessageRow {
+  id: string;
+  recordId: string;
+  direction: 'in' | 'out';
+  channel: string;
+  /** RFC 5322 Message-ID (or the channel's own id), used to thread replies. */
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  /** Sanitised HTML, never the sender's raw markup. */
+  html: string | null;
+  attachments: Array<{ id: string; name: string; size: number; contentType: string }>;
+  at: string;
+}
+
 export interface StoreTx {
   getInstance(id: string): InstanceRow | null;
   insertInstance(row: InstanceRow): void;
@@ -121,6 +141,7 @@ export interface StoreTx {
    * False when it was already: the caller then applies nothing (at-least-once becomes once).
    */
   claimKey(key: string): boolean;
+  insertMessage(row: MessageRow): void;
   /** Runs `fn` in a savepoint: if it throws, only its own writes are undone. */
   savepoint<T>(fn: () => T): T;
 }
@@ -158,6 +179,10 @@ export interface RecordStore {
   /** Keeps a delivery once per key: false when that key was already delivered. */
   recordDelivery(kind: 'mail' | 'notification', key: string, row: Record<string, unknown>): boolean;
   listDeliveries(kind: 'mail' | 'notification', limit: number): Array<Record<string, unknown>>;
+
+  /** The record a message belongs to, from any of the given Message-IDs. */
+  findRecordByMessageId(messageIds: string[]): string | null;
+  listMessages(recordId: string): MessageRow[];
 
   close(): void;
 }

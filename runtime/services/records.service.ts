@@ -8,7 +8,7 @@ import type { CompiledProcess, EngineEvent, Effect } from '../../engine/compiler
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type LocalizedText } from '../../engine/errors';
 import { applyEvent, availableEvents, canApply, eventFieldDefs, startInstance, type StepOutcome } from '../../engine/instance';
 import type { Actor } from '../../engine/expressions';
-import type { InstanceQuery, InstanceRow, RecordStore, StoreTx, TimerRow } from '../ports/record-store.port';
+import type { InstanceQuery, InstanceRow, MessageRow, RecordStore, StoreTx, TimerRow } from '../ports/record-store.port';
 import type { GroupCommitter } from './group-committer';
 import type { PacksService } from './packs.service';
 import { newRecordId } from './record-id';
@@ -101,7 +101,11 @@ export class RecordsService {
     return new Date(this.clock()).toISOString();
   }
 
-  async create(actor: Actor, recordType: string, fields: Record<string, unknown>, options: { withEvents?: boolean } = {}): Promise<RecordView> {
+  /**
+   * Creates a record. `messages` (an inbound mail, a form submission…) are stored with it in the
+   * same transaction: a case never exists without the message that opened it, nor the reverse.
+   */
+  async create(actor: Actor, recordType: string, fields: Record<string, unknown>, options: { withEvents?: boolean; messages?: Array<Omit<MessageRow, 'recordId'>> } = {}): Promise<RecordView> {
     const { pack, version } = this.packs.active();
     if (!pack.records[recordType]) {
       throw new NotFoundError({ fr: `Type d’enregistrement inconnu « ${recordType} ».`, nl: `Onbekend recordtype "${recordType}".`, en: `Unknown record type "${recordType}".` });
@@ -115,7 +119,11 @@ export class RecordsService {
     const event: EngineEvent = { type: 'create', actor, data: {}, at };
     // Validate outside the transaction: bad input never reaches the store.
     const outcome = startInstance(process, fields, event);
-    const row = await this.committer.submit((tx) => this.insert(tx, process, outcome, event));
+    const row = await this.committer.submit((tx) => {
+      const inserted = this.insert(tx, process, outcome, event);
+      for (const m of options.messages ?? []) tx.insertMessage({ ...m, recordId: inserted.id });
+      return inserted;
+    });
     this.onChange(row, null, actor.id);
     return this.view(row, options.withEvents ? actor : null);
   }
@@ -223,6 +231,19 @@ export class RecordsService {
     });
     if (result.row) this.onChange(result.row, result.previous, 'system');
     return result.state;
+  }
+
+  /** Stores a message on an existing record (a reply threaded to its case), durably. */
+  async addMessage(recordId: string, message: Omit<MessageRow, 'recordId'>): Promise<void> {
+    await this.committer.submit((tx) => {
+      if (!tx.getInstance(recordId)) throw notFound(recordId);
+      tx.insertMessage({ ...message, recordId });
+    });
+  }
+
+  messages(actor: Actor, id: string): MessageRow[] {
+    this.get(actor, id);
+    return this.store.listMessages(id);
   }
 
   get(actor: Actor, id: string): RecordView {

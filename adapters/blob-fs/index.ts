@@ -1,0 +1,1 @@
+export { openBlobStore } from './blob-fs.adapter';

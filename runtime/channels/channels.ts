@@ -1,0 +1,12 @@
+/**
+ * Long-running listeners of the channels (the SMTP server for inbound mail…), started with the
+ * server and closed with it. Each channel adds one entry.
+ */
+import type { MountContext } from '../http/mounts';
+
+export interface ChannelListener {
+  name: string;
+  start(ctx: MountContext): Promise<{ close(): Promise<void>; info?: Record<string, unknown> }>;
+}
+
+export const LISTENERS: ChannelListener[] = [];

@@ -1,0 +1,24 @@
+/**
+ * Routers of the channels and other features, mounted on the app: public ones (web forms,
+ * webhooks) at the root, authenticated ones under /api (after the session is read). Each
+ * feature adds one line here.
+ */
+import type express from 'express';
+import type { Config } from '../config/config';
+import type { Runtime } from '../server';
+
+export interface MountContext {
+  runtime: Runtime;
+  config: Config;
+  clock: () => number;
+  log: (msg: string, err?: unknown) => void;
+}
+
+export interface Mount {
+  /** Public routes (no session), e.g. /forms, /webhooks. */
+  root?: (app: express.Express, ctx: MountContext) => void;
+  /** Routes under /api; `req.user` is set when logged in. */
+  api?: (api: express.Router, ctx: MountContext) => void;
+}
+
+export const MOUNTS: Mount[] = [];
