@@ -23,7 +23,17 @@ import { GroupCommitter } from './services/group-committer';
 import { PacksService } from './services/packs.service';
 import { RecordsService } from './services/records.service';
 
+/** Messages for one user's open screens (a call to pick up…), carried by socket.io. */
+export interface UserNotification {
+  userId: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
 export interface Runtime {
+  /** Notifications to users' screens; realtime forwards them to the user's sockets. */
+  notifyUser(n: UserNotification): void;
+  onUserNotification(listener: (n: UserNotification) => void): () => void;
   store: RecordStore;
   blobs: BlobStore;
   packs: PacksService;
@@ -65,11 +75,19 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const auth = new AuthService(store, clock, config.sessionHours);
   const records = new RecordsService(store, packs, committer, clock);
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const userListeners = new Set<(n: UserNotification) => void>();
   const timers = new TimerScheduler(store, records, clock, owner, { pollMs: config.timerPollMs, leaseMs: 60_000, batch: 200, log });
   const outbox = new OutboxWorker(store, effectHandlers({ store, packs, records, adapters: {} }), clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
   return {
     store, blobs, packs, records, auth, committer, timers, outbox,
+    notifyUser: (n) => {
+      for (const l of userListeners) l(n);
+    },
+    onUserNotification: (l) => {
+      userListeners.add(l);
+      return () => userListeners.delete(l);
+    },
     close: async () => {
       timers.stop();
       outbox.stop();
@@ -117,7 +135,7 @@ export async function startServer(config: Config, clock: () => number = Date.now
       if (closing) res.setHeader('Connection', 'close');
     });
   });
-  const realtime = attachRealtime(server, { auth: runtime.auth, records: runtime.records, packs: runtime.packs });
+  const realtime = attachRealtime(server, { auth: runtime.auth, records: runtime.records, packs: runtime.packs, runtime });
   const listeners: Array<{ close(): Promise<void>; info?: Record<string, unknown> }> = [];
   try {
     for (const l of LISTENERS) listeners.push(await l.start(mountContext));

@@ -64,7 +64,7 @@ function initialJsKbGz(): number {
 async function main(): Promise<void> {
   ensureUiBuilt();
   const root = mkdtempSync(join(tmpdir(), 'bench-web-'));
-  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: join(REPO_ROOT, 'examples', 'brussels-demo'), PORT: '0', LOG_LEVEL: 'silent' }, REPO_ROOT));
+  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: join(REPO_ROOT, 'examples', 'brussels-demo'), PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent' }, REPO_ROOT));
   try {
     const agent = { id: 'u-agent', roles: ['census-agent'] };
     process.stderr.write('creating 10,000 dossiers…\n');

@@ -172,9 +172,25 @@ export interface WebFormDefinition {
   confirmation?: string;
 }
 
+export interface IvrChoice {
+  key: string;
+  label: LocalizedText;
+  set?: Record<string, string | number | boolean>;
+  deflect?: LocalizedText;
+}
+
+export interface PhoneChannelDefinition {
+  record: string;
+  numbers?: string[];
+  set?: Record<string, string | number | boolean>;
+  greeting?: LocalizedText;
+  menu: IvrChoice[];
+}
+
 export interface ChannelsDefinition {
   mailboxes: Record<string, MailboxDefinition>;
   forms: Record<string, WebFormDefinition>;
+  phone: PhoneChannelDefinition | null;
 }
 
 export interface RoutingRule {

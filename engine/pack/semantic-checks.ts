@@ -140,6 +140,19 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
     setFields(file, base, f.record, f.set);
     if (f.confirmation && !pack.templates[f.confirmation]) c.add(file, `${base}/confirmation`, 'unknown-reference', { kind: 'template', id: f.confirmation, known: known(Object.keys(pack.templates)) });
   }
+  const phone = pack.channels.phone;
+  if (phone) {
+    const file = pack.sources['phone:phone'] ?? '';
+    if (recordRef(file, '/channels/phone/record', phone.record)) {
+      setFields(file, '/channels/phone', phone.record, phone.set);
+      const keys = new Set<string>();
+      phone.menu.forEach((choice, i) => {
+        if (keys.has(choice.key)) c.add(file, `/channels/phone/menu/${i}/key`, 'duplicate-id', { kind: 'IVR key', id: choice.key, other: file });
+        keys.add(choice.key);
+        setFields(file, `/channels/phone/menu/${i}`, phone.record, choice.set);
+      });
+    }
+  }
   const queueRef = (file: string, path: string, q: string | undefined): void => {
     if (q !== undefined && !pack.queues[q]) c.add(file, path, 'unknown-reference', { kind: 'queue', id: q, known: known(Object.keys(pack.queues)) });
   };

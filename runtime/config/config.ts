@@ -32,6 +32,8 @@ export interface Config {
   facebookPageToken: string;
   /** Web forms: submissions per minute from one address. */
   formsPerMinute: number;
+  /** Shared secret the telephony provider sends as `Authorization: Bearer …` to /webhooks/cti. */
+  ctiToken: string;
   /** The National Register demo adapter's CSV of fictitious people. */
   nationalRegisterCsv: string;
 }
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     facebookGraphUrl: env['FACEBOOK_GRAPH_URL'] ?? 'https://graph.facebook.com/v21.0',
     facebookPageToken: env['FACEBOOK_PAGE_TOKEN'] ?? '',
     formsPerMinute: int(env, 'FORMS_PER_MINUTE', 5, 1, 10_000),
+    ctiToken: env['CTI_TOKEN'] ?? 'civic-flow-demo-cti-token',
     nationalRegisterCsv: resolve(cwd, env['NATIONAL_REGISTER_CSV'] ?? 'examples/national-register/people.csv'),
   };
 }

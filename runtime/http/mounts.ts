@@ -21,4 +21,7 @@ export interface Mount {
   api?: (api: express.Router, ctx: MountContext) => void;
 }
 
-export const MOUNTS: Mount[] = [];
+// Imported late (functions, not values at load time) so the routers may import this file's types.
+import { ctiMount } from './cti.routes';
+
+export const MOUNTS: Mount[] = [ctiMount];

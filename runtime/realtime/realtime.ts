@@ -10,6 +10,7 @@ import type { AuthService, SessionUser } from '../auth/auth.service';
 import { SESSION_COOKIE } from '../http/app';
 import type { PacksService } from '../services/packs.service';
 import type { RecordChange, RecordsService } from '../services/records.service';
+import type { Runtime } from '../server';
 
 export interface RecordChangedMessage {
   id: string;
@@ -37,7 +38,7 @@ function isWatch(v: unknown): v is Watch {
   return typeof o['recordId'] === 'string' || typeof o['recordType'] === 'string' || typeof o['queue'] === 'string';
 }
 
-export function attachRealtime(server: HttpServer, deps: { auth: AuthService; records: RecordsService; packs: PacksService }): { close(): Promise<void> } {
+export function attachRealtime(server: HttpServer, deps: { auth: AuthService; records: RecordsService; packs: PacksService; runtime?: Pick<Runtime, 'onUserNotification'> }): { close(): Promise<void> } {
   const io = new SocketServer(server, { path: '/socket.io', serveClient: false });
 
   io.use((socket, next) => {
@@ -67,6 +68,8 @@ export function attachRealtime(server: HttpServer, deps: { auth: AuthService; re
   };
 
   io.on('connection', (socket) => {
+    // Each user's sockets share a room, for notifications meant for them (a call to pick up).
+    void socket.join(`user:${(socket.data['user'] as SessionUser).id}`);
     socket.on('watch', (w: unknown) => {
       if (!isWatch(w)) return;
       const room = roomFor(socket, w);
@@ -90,10 +93,13 @@ export function attachRealtime(server: HttpServer, deps: { auth: AuthService; re
     io.to(rooms).emit('record:changed', msg);
   });
 
+  const unsubscribeUsers = deps.runtime?.onUserNotification((n) => io.to(`user:${n.userId}`).emit(n.event, n.payload)) ?? (() => undefined);
+
   return {
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
+        unsubscribeUsers();
         void io.close(() => resolve());
       }),
   };

@@ -29,7 +29,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   mkdirSync(demoDir);
   copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'users.yaml'), join(demoDir, 'users.yaml'));
   const config = loadConfig(
-    { DATA_DIR: dataDir, PACK_DIR, DEMO_DIR: demoDir, PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '50', OUTBOX_POLL_MS: '50', ...env },
+    { DATA_DIR: dataDir, PACK_DIR, DEMO_DIR: demoDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '50', OUTBOX_POLL_MS: '50', ...env },
     REPO_ROOT,
   );
   const runtime = await startServer(config);

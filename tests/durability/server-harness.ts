@@ -175,6 +175,7 @@ function startOnPort(dataDir: string, port: number, extraEnv: Record<string, str
     SEED_DEMO: 'true',
     SQLITE_SYNCHRONOUS: 'FULL',
     LOG_LEVEL: 'silent',
+    SMTP_PORT: '0',
     TIMER_POLL_MS: '100',
     OUTBOX_POLL_MS: '100',
     ...extraEnv,

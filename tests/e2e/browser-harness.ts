@@ -47,7 +47,7 @@ export async function startE2E(options: { withDemoRecords?: boolean } = {}): Pro
   mkdirSync(demo);
   copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'users.yaml'), join(demo, 'users.yaml'));
   if (options.withDemoRecords) copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'records.yaml'), join(demo, 'records.yaml'));
-  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: demo, PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '100', OUTBOX_POLL_MS: '100' }, REPO_ROOT));
+  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: demo, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '100', OUTBOX_POLL_MS: '100' }, REPO_ROOT));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

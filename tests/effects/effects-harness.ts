@@ -54,7 +54,7 @@ export async function startEffectsServer(options: { clock?: FakeClock } = {}): P
   const root = mkdtempSync(join(tmpdir(), 'civic-flow-effects-'));
   const poll = options.clock ? '60000' : '50';
   const config = loadConfig(
-    { DATA_DIR: join(root, 'data'), PACK_DIR: EFFECTS_PACK_DIR, DEMO_DIR: EFFECTS_DEMO_DIR, PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: poll, OUTBOX_POLL_MS: poll },
+    { DATA_DIR: join(root, 'data'), PACK_DIR: EFFECTS_PACK_DIR, DEMO_DIR: EFFECTS_DEMO_DIR, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: poll, OUTBOX_POLL_MS: poll },
     REPO_ROOT,
   );
   const runtime = await startServer(config, options.clock?.now);

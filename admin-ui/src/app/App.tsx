@@ -7,7 +7,8 @@ import { LANGUAGES, setLanguage, useLocalized } from '../i18n';
 import { ListView } from '../agent/ListView';
 import { RecordPage } from '../agent/RecordPage';
 import { NewRecordPage } from '../agent/NewRecordPage';
-import { href, useRoute } from './router';
+import { href, navigate, useRoute } from './router';
+import { useCasePop } from '../realtime/socket';
 import { SessionContext, useSession, type Session } from './session';
 
 // The studio (editor, diagram layout) is a separate chunk: agents never download it.
@@ -78,6 +79,12 @@ function Shell({ onLogout }: { onLogout: () => void }) {
   const L = useLocalized();
   const route = useRoute();
   const s = useSession();
+  const [popNotice, setPopNotice] = useState<string | null>(null);
+  // An answered call opens its case at once, and says so to screen readers too.
+  useCasePop((p) => {
+    setPopNotice(t('callPopped', { from: p.from ?? '' }));
+    navigate({ name: 'record', id: p.recordId });
+  });
   return (
         <>
           {/* The hash is the router's: the skip link moves focus without changing it. */}
@@ -125,6 +132,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
             <span className="user">{s.me.user.displayName}</span>
             <button type="button" onClick={() => void api('POST', '/auth/logout').then(onLogout)}>{t('logout')}</button>
           </header>
+          <div className="visually-hidden" role="status" aria-live="assertive">{popNotice}</div>
           <main id="content" tabIndex={-1}>
             {route.name === 'home' && (
               <section>

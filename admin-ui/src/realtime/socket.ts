@@ -52,3 +52,23 @@ export function useLiveChanges(watch: Watch | null, onChange: (c: RecordChanged)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 }
+
+/** A call answered by this user: the server pops its case on their screen (CC-62). */
+export interface CasePop {
+  recordId: string;
+  callId: string;
+  from: string | null;
+}
+
+export function useCasePop(onPop: (p: CasePop) => void): void {
+  const handler = useRef(onPop);
+  handler.current = onPop;
+  useEffect(() => {
+    const s = connection();
+    const listener = (p: CasePop) => handler.current(p);
+    s.on('case:pop', listener);
+    return () => {
+      s.off('case:pop', listener);
+    };
+  }, []);
+}
