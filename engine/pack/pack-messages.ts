@@ -55,6 +55,7 @@ const KINDS: Record<string, LocalizedText> = {
   step: { fr: 'étape', nl: 'stap' },
   mailbox: { fr: 'boîte aux lettres', nl: 'mailbox' },
   form: { fr: 'formulaire', nl: 'formulier' },
+  desk: { fr: 'formulaire de guichet', nl: 'loketformulier' },
   assignment: { fr: 'règles d’attribution', nl: 'toewijzingsregels' },
   'auto-responses': { fr: 'réponses automatiques', nl: 'automatische antwoorden' },
 };

@@ -187,9 +187,16 @@ export interface PhoneChannelDefinition {
   menu: IvrChoice[];
 }
 
+export interface DeskFormDefinition {
+  label: LocalizedText;
+  record: string;
+  set: Record<string, string | number | boolean>;
+}
+
 export interface ChannelsDefinition {
   mailboxes: Record<string, MailboxDefinition>;
   forms: Record<string, WebFormDefinition>;
+  desk: Record<string, DeskFormDefinition>;
   phone: PhoneChannelDefinition | null;
 }
 

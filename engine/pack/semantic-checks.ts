@@ -140,6 +140,11 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
     setFields(file, base, f.record, f.set);
     if (f.confirmation && !pack.templates[f.confirmation]) c.add(file, `${base}/confirmation`, 'unknown-reference', { kind: 'template', id: f.confirmation, known: known(Object.keys(pack.templates)) });
   }
+  for (const [id, d] of Object.entries(pack.channels.desk)) {
+    const file = pack.sources[`desk:${id}`] ?? '';
+    const base = `/channels/desk/${id}`;
+    if (recordRef(file, `${base}/record`, d.record)) setFields(file, base, d.record, d.set);
+  }
   const phone = pack.channels.phone;
   if (phone) {
     const file = pack.sources['phone:phone'] ?? '';

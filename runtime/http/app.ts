@@ -188,7 +188,11 @@ export function createApp(deps: AppDeps): express.Express {
     });
     // Every queue's label: a record may sit in a queue the user does not work.
     const queueLabels = Object.fromEntries(Object.entries(pack.queues).map(([id, q]) => [id, q.label]));
-    res.json({ packVersion: version, recordTypes: types, queueLabels });
+    // Walk-in and phone desk forms the user may fill in (records they may create).
+    const deskForms = Object.entries(pack.channels.desk)
+      .filter(([, d]) => hasRecordPermission(pack, actor.roles, d.record, 'create'))
+      .map(([id, d]) => ({ id, label: d.label, record: d.record, set: d.set }));
+    res.json({ packVersion: version, recordTypes: types, queueLabels, deskForms });
   });
 
   // --- records ---

@@ -70,6 +70,17 @@ export function openApiDocument(): Json {
           responses: { 200: ok('Applied and durable', { $ref: '#/components/schemas/Record' }), ...errors(400, 401, 403, 404, 409, 413, 422) },
         },
       },
+      '/api/records/{id}/messages': { get: { summary: 'Messages in and out of the record (mail, web form, comments, calls)', parameters: [idParam('id')], responses: { 200: ok('Messages'), ...errors(401, 404) } } },
+      '/api/users': { get: { summary: 'Users (id, display name, roles), for owners and history', responses: { 200: ok('Users'), ...errors(401) } } },
+      '/api/queues': { get: { summary: 'Queues the user works (all for admins)', responses: { 200: ok('Queues'), ...errors(401) } } },
+      '/webhooks/cti': {
+        post: {
+          summary: 'Telephony events (newCall, answer, hangup), with Authorization: Bearer <CTI_TOKEN>',
+          security: [],
+          requestBody: body({ type: 'object', required: ['event', 'callId'], properties: { event: { enum: ['newCall', 'answer', 'hangup'] }, callId: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, agent: { type: 'string' }, durationSeconds: { type: 'number' }, ivr: { type: 'object', properties: { language: { enum: ['fr', 'nl'] }, choice: { type: 'string' }, niss: { type: 'string' } } } } }),
+          responses: { 200: ok('Known call'), 201: ok('Case created'), ...errors(400, 401, 404, 422) },
+        },
+      },
       '/api/records/{id}/history': { get: { summary: 'Every event: who, when, what changed', parameters: [idParam('id')], responses: { 200: ok('History'), ...errors(401, 404) } } },
       '/api/admin/timers': { get: { summary: 'Pending timers', responses: { 200: ok('Timers'), ...errors(401, 403) } } },
       '/api/admin/outbox': { get: { summary: 'Outbox entries; status=dead lists the dead letters', parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'done', 'dead'] } }], responses: { 200: ok('Outbox'), ...errors(400, 401, 403) } } },

@@ -45,11 +45,14 @@ function groupsFor(rt: RecordType, roles: string[], admin: boolean): FormGroup[]
   return groups;
 }
 
-export function NewRecordPage(props: { recordType: string }) {
+export function NewRecordPage(props: { recordType: string; desk?: string | undefined }) {
   const { t } = useTranslation('agent');
   const L = useLocalized();
   const session = useSession();
   const rt = recordTypeOf(session, props.recordType);
+  // A desk form of the pack (a walk-in, a call) presets some fields, which the form then hides.
+  const desk = props.desk ? session.deskForms.find((d) => d.id === props.desk && d.record === props.recordType) : undefined;
+  const preset: Record<string, unknown> = desk?.set ?? {};
   const [values, setValues] = useState<Record<string, FormValue>>(() => {
     const out: Record<string, FormValue> = {};
     if (rt) for (const [name, def] of Object.entries(rt.fields)) if (isWritable(def)) out[name] = toFormValue(def, def.default ?? null);
@@ -58,7 +61,7 @@ export function NewRecordPage(props: { recordType: string }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const title = rt ? t('new.title', { type: L(rt.label) }) : t('list.unknown');
+  const title = desk ? L(desk.label) : rt ? t('new.title', { type: L(rt.label) }) : t('list.unknown');
   useDocumentTitle(title);
 
   if (!rt) {
@@ -70,13 +73,15 @@ export function NewRecordPage(props: { recordType: string }) {
     );
   }
 
-  const groups = groupsFor(rt, session.me.user.roles, session.me.admin);
+  const groups = groupsFor(rt, session.me.user.roles, session.me.admin)
+    .map((g) => ({ ...g, fields: g.fields.filter((f) => !(f in preset)) }))
+    .filter((g) => g.fields.length > 0);
   const shown = new Set(groups.flatMap((g) => g.fields));
   const idOf = (name: string) => `new-${name}`;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const fields: Record<string, unknown> = {};
+    const fields: Record<string, unknown> = { ...preset };
     for (const name of shown) {
       const def: FieldDef | undefined = rt.fields[name];
       if (!def) continue;

@@ -9,7 +9,7 @@ import { RecordPage } from '../agent/RecordPage';
 import { NewRecordPage } from '../agent/NewRecordPage';
 import { href, navigate, useRoute } from './router';
 import { useCasePop } from '../realtime/socket';
-import { SessionContext, useSession, type Session } from './session';
+import { SessionContext, useSession, type DeskForm, type Session } from './session';
 
 // The studio (editor, diagram layout) is a separate chunk: agents never download it.
 const StudioPage = lazy(() => import('../studio/StudioPage').then((m) => ({ default: m.StudioPage })));
@@ -17,11 +17,11 @@ const StudioPage = lazy(() => import('../studio/StudioPage').then((m) => ({ defa
 async function loadSession(): Promise<Omit<Session, 'reload'>> {
   const [me, types, queues, users] = await Promise.all([
     api<Me>('GET', '/me'),
-    api<{ packVersion: number; recordTypes: RecordType[]; queueLabels: Record<string, LocalizedText> }>('GET', '/record-types'),
+    api<{ packVersion: number; recordTypes: RecordType[]; queueLabels: Record<string, LocalizedText>; deskForms: DeskForm[] }>('GET', '/record-types'),
     api<{ items: Queue[] }>('GET', '/queues'),
     api<{ items: Array<{ id: string; displayName: string }> }>('GET', '/users'),
   ]);
-  return { me, recordTypes: types.recordTypes, packVersion: types.packVersion, queueLabels: types.queueLabels, queues: queues.items, users: Object.fromEntries(users.items.map((u) => [u.id, u.displayName])) };
+  return { me, recordTypes: types.recordTypes, packVersion: types.packVersion, queueLabels: types.queueLabels, deskForms: types.deskForms ?? [], queues: queues.items, users: Object.fromEntries(users.items.map((u) => [u.id, u.displayName])) };
 }
 
 export function App() {
@@ -116,6 +116,11 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                     </a>
                   </li>
                 ))}
+                {s.deskForms.map((d) => (
+                  <li key={`desk-${d.id}`}>
+                    <a href={href({ name: 'new', recordType: d.record, desk: d.id })} aria-current={route.name === 'new' && route.desk === d.id ? 'page' : undefined}>{L(d.label)}</a>
+                  </li>
+                ))}
                 {s.me.admin && (
                   <li>
                     <a href={href({ name: 'studio' })} aria-current={route.name === 'studio' ? 'page' : undefined}>{t('nav.studio')}</a>
@@ -143,7 +148,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
             {route.name === 'list' && <ListView key={`t:${route.recordType}`} recordType={route.recordType} />}
             {route.name === 'queue' && <ListView key={`q:${route.queue}`} queue={route.queue} />}
             {route.name === 'record' && <RecordPage key={route.id} id={route.id} />}
-            {route.name === 'new' && <NewRecordPage key={route.recordType} recordType={route.recordType} />}
+            {route.name === 'new' && <NewRecordPage key={`${route.recordType}:${route.desk ?? ''}`} recordType={route.recordType} desk={route.desk} />}
             {route.name === 'studio' && (
               <Suspense fallback={<p role="status">{t('loading')}</p>}>
                 <StudioPage file={route.file} />

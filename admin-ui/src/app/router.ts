@@ -6,15 +6,20 @@ export type Route =
   | { name: 'list'; recordType: string; queue?: string }
   | { name: 'queue'; queue: string }
   | { name: 'record'; id: string }
-  | { name: 'new'; recordType: string }
+  | { name: 'new'; recordType: string; desk?: string }
   | { name: 'studio'; file?: string }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
+  const [pathPart, query = ''] = (hash.replace(/^#/, '') || '/').split('?');
+  const path = pathPart ?? '/';
+  const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'home' };
-  if (parts[0] === 'records' && parts[1] && parts[2] === 'new') return { name: 'new', recordType: parts[1] };
+  if (parts[0] === 'records' && parts[1] && parts[2] === 'new') {
+    const desk = params.get('desk');
+    return desk ? { name: 'new', recordType: parts[1], desk } : { name: 'new', recordType: parts[1] };
+  }
   if (parts[0] === 'records' && parts[1]) return { name: 'list', recordType: parts[1] };
   if (parts[0] === 'queues' && parts[1]) return { name: 'queue', queue: parts[1] };
   if (parts[0] === 'record' && parts[1]) return { name: 'record', id: parts[1] };
@@ -28,7 +33,7 @@ export function href(route: Route): string {
     case 'list': return `#/records/${encodeURIComponent(route.recordType)}`;
     case 'queue': return `#/queues/${encodeURIComponent(route.queue)}`;
     case 'record': return `#/record/${encodeURIComponent(route.id)}`;
-    case 'new': return `#/records/${encodeURIComponent(route.recordType)}/new`;
+    case 'new': return `#/records/${encodeURIComponent(route.recordType)}/new${route.desk ? `?desk=${encodeURIComponent(route.desk)}` : ''}`;
     case 'studio': return route.file ? `#/studio/${route.file.split('/').map(encodeURIComponent).join('/')}` : '#/studio';
     case 'not-found': return '#/';
   }

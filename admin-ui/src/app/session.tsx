@@ -9,9 +9,18 @@ export interface Session {
   queues: Queue[];
   /** Every queue's label by id, also those the user does not work. */
   queueLabels: Record<string, LocalizedText>;
+  /** Walk-in and phone forms of the pack (records with preset fields). */
+  deskForms: DeskForm[];
   /** User id → display name, for owners and history. */
   users: Record<string, string>;
   reload(): Promise<void>;
+}
+
+export interface DeskForm {
+  id: string;
+  label: LocalizedText;
+  record: string;
+  set: Record<string, string | number | boolean>;
 }
 
 export const SessionContext = createContext<Session | null>(null);
