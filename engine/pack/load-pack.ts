@@ -254,7 +254,7 @@ export function loadPack(files: Record<string, string>): LoadResult {
     parsed.push({ file, kind, value: src.value });
   }
 
-  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {}, desk: {}, phone: null }, assignment: {}, autoResponses: {}, sources: {} };
+  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {}, desk: {}, phone: null, chat: null }, assignment: {}, autoResponses: {}, sources: {} };
   let manifestFound = false;
 
   const register = <T>(kind: string, map: Record<string, T>, id: string, def: T, file: string, path: string): void => {
@@ -316,6 +316,13 @@ export function loadPack(files: Record<string, string>): LoadResult {
         for (const [addr, m] of Object.entries(ch.mailboxes ?? {})) register('mailbox', pack.channels.mailboxes, addr.toLowerCase(), m, file, `/channels/mailboxes/${addr}`);
         for (const [id, f] of Object.entries(ch.forms ?? {})) register('form', pack.channels.forms, id, f, file, `/channels/forms/${id}`);
         for (const [id, d] of Object.entries(ch.desk ?? {})) register('desk', pack.channels.desk, id, d, file, `/channels/desk/${id}`);
+        if (ch.chat) {
+          if (pack.channels.chat) c.add(file, '/channels/chat', 'duplicate-id', { kind: 'chat', id: 'chat', other: pack.sources['chat:chat'] ?? '' });
+          else {
+            pack.channels.chat = ch.chat;
+            pack.sources['chat:chat'] = file;
+          }
+        }
         if (ch.phone) {
           if (pack.channels.phone) c.add(file, '/channels/phone', 'duplicate-id', { kind: 'phone', id: 'phone', other: pack.sources['phone:phone'] ?? '' });
           else {

@@ -193,7 +193,18 @@ export interface DeskFormDefinition {
   set: Record<string, string | number | boolean>;
 }
 
+export interface ChatChannelDefinition {
+  record: string;
+  set?: Record<string, string | number | boolean>;
+  calendar: string;
+  welcome: LocalizedText;
+  offline: LocalizedText;
+  articles?: string;
+  form?: string;
+}
+
 export interface ChannelsDefinition {
+  chat: ChatChannelDefinition | null;
   mailboxes: Record<string, MailboxDefinition>;
   forms: Record<string, WebFormDefinition>;
   desk: Record<string, DeskFormDefinition>;

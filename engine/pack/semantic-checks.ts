@@ -145,6 +145,14 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
     const base = `/channels/desk/${id}`;
     if (recordRef(file, `${base}/record`, d.record)) setFields(file, base, d.record, d.set);
   }
+  const chat = pack.channels.chat;
+  if (chat) {
+    const file = pack.sources['chat:chat'] ?? '';
+    if (recordRef(file, '/channels/chat/record', chat.record)) setFields(file, '/channels/chat', chat.record, chat.set);
+    if (!pack.calendars[chat.calendar]) c.add(file, '/channels/chat/calendar', 'unknown-reference', { kind: 'calendar', id: chat.calendar, known: known(Object.keys(pack.calendars)) });
+    if (chat.articles) recordRef(file, '/channels/chat/articles', chat.articles);
+    if (chat.form && !pack.channels.forms[chat.form]) c.add(file, '/channels/chat/form', 'unknown-reference', { kind: 'form', id: chat.form, known: known(Object.keys(pack.channels.forms)) });
+  }
   const phone = pack.channels.phone;
   if (phone) {
     const file = pack.sources['phone:phone'] ?? '';

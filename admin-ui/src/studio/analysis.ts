@@ -56,7 +56,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The pack of files the server found valid: the same assembly as engine/pack/load-pack.ts. */
 function assemblePack(files: PackFiles): Pack {
-  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {}, desk: {}, phone: null }, assignment: {}, autoResponses: {}, sources: {} };
+  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {}, desk: {}, phone: null, chat: null }, assignment: {}, autoResponses: {}, sources: {} };
   for (const file of Object.keys(files).sort()) {
     if (!isYamlPath(file)) continue;
     const value: unknown = parse(files[file] ?? '');
