@@ -14,11 +14,13 @@ import type { Config } from './config/config';
 import { AuthService } from './auth/auth.service';
 import { createApp } from './http/app';
 import { attachRealtime } from './realtime/realtime';
+import { agentChatReply } from './realtime/chat';
 import { readPackDir } from './packs/pack-files';
 import type { RecordStore } from './ports/record-store.port';
 import { OutboxWorker } from './scheduler/outbox-worker';
 import { TimerScheduler } from './scheduler/timer-scheduler';
 import { effectHandlers } from './services/effect-handlers';
+import { facebookHandlers } from './services/facebook-reply.handler';
 import { GroupCommitter } from './services/group-committer';
 import { PacksService } from './services/packs.service';
 import { RecordsService } from './services/records.service';
@@ -77,7 +79,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const userListeners = new Set<(n: UserNotification) => void>();
   const timers = new TimerScheduler(store, records, clock, owner, { pollMs: config.timerPollMs, leaseMs: 60_000, batch: 200, log });
-  const outbox = new OutboxWorker(store, effectHandlers({ store, packs, records, adapters: {} }), clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
+  const outbox = new OutboxWorker(store, { ...effectHandlers({ store, packs, records, adapters: {} }), ...facebookHandlers({ store, records, config, clock }) }, clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
   return {
     store, blobs, packs, records, auth, committer, timers, outbox,
@@ -135,7 +137,8 @@ export async function startServer(config: Config, clock: () => number = Date.now
       if (closing) res.setHeader('Connection', 'close');
     });
   });
-  const realtime = attachRealtime(server, { auth: runtime.auth, records: runtime.records, packs: runtime.packs, runtime });
+  const realtime = attachRealtime(server, { auth: runtime.auth, records: runtime.records, packs: runtime.packs, runtime, clock });
+  mountContext.chatReply = (recordId, agentName, text) => agentChatReply(realtime.io, { runtime, clock }, recordId, agentName, text);
   const listeners: Array<{ close(): Promise<void>; info?: Record<string, unknown> }> = [];
   try {
     for (const l of LISTENERS) listeners.push(await l.start(mountContext));

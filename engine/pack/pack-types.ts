@@ -168,6 +168,8 @@ export interface WebFormDefinition {
   intro?: LocalizedText;
   record: string;
   fields: string[];
+  /** Fields the form requires even if the record type does not. */
+  required?: string[];
   set?: Record<string, string | number | boolean>;
   confirmation?: string;
 }

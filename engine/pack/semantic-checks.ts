@@ -137,6 +137,9 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
     f.fields.forEach((name, i) => {
       if (!pack.records[f.record]?.fields[name]) c.add(file, `${base}/fields/${i}`, 'unknown-field', { record: f.record, field: name });
     });
+    (f.required ?? []).forEach((name, i) => {
+      if (!f.fields.includes(name)) c.add(file, `${base}/required/${i}`, 'unknown-field', { record: `${f.record} (form ${id})`, field: name });
+    });
     setFields(file, base, f.record, f.set);
     if (f.confirmation && !pack.templates[f.confirmation]) c.add(file, `${base}/confirmation`, 'unknown-reference', { kind: 'template', id: f.confirmation, known: known(Object.keys(pack.templates)) });
   }

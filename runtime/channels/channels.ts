@@ -9,4 +9,7 @@ export interface ChannelListener {
   start(ctx: MountContext): Promise<{ close(): Promise<void>; info?: Record<string, unknown> }>;
 }
 
-export const LISTENERS: ChannelListener[] = [];
+// Imported late (functions, not values at load time) so the listeners may import this file's types.
+import { mailListener } from './mail.channel';
+
+export const LISTENERS: ChannelListener[] = [mailListener];

@@ -32,6 +32,10 @@ export interface Config {
   facebookPageToken: string;
   /** Web forms: submissions per minute from one address. */
   formsPerMinute: number;
+  /** Sites allowed to embed the web forms and chat (CSP frame-ancestors), space-separated. */
+  formsFrameAncestors: string;
+  /** Express's `trust proxy` (e.g. `loopback` or `1`) behind a reverse proxy, so limits see visitors' addresses. */
+  trustProxy: string;
   /** Shared secret the telephony provider sends as `Authorization: Bearer …` to /webhooks/cti. */
   ctiToken: string;
   /** The National Register demo adapter's CSV of fictitious people. */
@@ -74,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     facebookGraphUrl: env['FACEBOOK_GRAPH_URL'] ?? 'https://graph.facebook.com/v21.0',
     facebookPageToken: env['FACEBOOK_PAGE_TOKEN'] ?? '',
     formsPerMinute: int(env, 'FORMS_PER_MINUTE', 5, 1, 10_000),
+    formsFrameAncestors: env['FORMS_FRAME_ANCESTORS'] ?? '*',
+    trustProxy: env['TRUST_PROXY'] ?? '',
     ctiToken: env['CTI_TOKEN'] ?? 'civic-flow-demo-cti-token',
     nationalRegisterCsv: resolve(cwd, env['NATIONAL_REGISTER_CSV'] ?? 'examples/national-register/people.csv'),
   };

@@ -77,6 +77,10 @@ export function actorOfRequest(req: Request): Actor {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind the commune's reverse proxy, per-visitor limits must see the visitor's address.
+  const trust = deps.mountContext?.config.trustProxy;
+  // A number counts proxy hops; anything else is Express's list of trusted addresses.
+  if (trust) app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust);
   // No upgrade-insecure-requests: the embedded default is served over plain HTTP on the
   // commune's network or loopback; TLS is the reverse proxy's job.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

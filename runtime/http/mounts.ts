@@ -6,12 +6,15 @@
 import type express from 'express';
 import type { Config } from '../config/config';
 import type { Runtime } from '../server';
+import type { MessageRow } from '../ports/record-store.port';
 
 export interface MountContext {
   runtime: Runtime;
   config: Config;
   clock: () => number;
   log: (msg: string, err?: unknown) => void;
+  /** Set once socket.io runs: an agent's answer in the website chat. */
+  chatReply?: (recordId: string, agentName: string, text: string) => Promise<MessageRow>;
 }
 
 export interface Mount {
@@ -23,5 +26,10 @@ export interface Mount {
 
 // Imported late (functions, not values at load time) so the routers may import this file's types.
 import { ctiMount } from './cti.routes';
+import { mailMount } from './mail.routes';
+import { webFormsMount } from './web-forms.routes';
+import { facebookMount } from './facebook.routes';
+import { contactsMount } from './contacts.routes';
+import { chatMount } from './chat.routes';
 
-export const MOUNTS: Mount[] = [ctiMount];
+export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount];

@@ -73,6 +73,9 @@ export function openApiDocument(): Json {
       '/api/records/{id}/messages': { get: { summary: 'Messages in and out of the record (mail, web form, comments, calls)', parameters: [idParam('id')], responses: { 200: ok('Messages'), ...errors(401, 404) } } },
       '/api/users': { get: { summary: 'Users (id, display name, roles), for owners and history', responses: { 200: ok('Users'), ...errors(401) } } },
       '/api/queues': { get: { summary: 'Queues the user works (all for admins)', responses: { 200: ok('Queues'), ...errors(401) } } },
+      '/api/contacts/from-niss': { post: { summary: 'A contact from a national number: 422 invalid (fr/nl), 200 {existing: true} when known, 404 unknown to the National Register, else 201 created with the register’s data', requestBody: body({ type: 'object', required: ['niss'], properties: { niss: { type: 'string' }, fields: { type: 'object' } } }), responses: { 200: ok('Existing contact'), 201: ok('Contact created'), ...errors(400, 401, 403, 404, 422, 503) } } },
+      '/api/contacts/duplicates': { get: { summary: 'Contacts matching a national number, an e-mail (any case) or a phone (any notation), each with matchedOn', parameters: ['niss', 'email', 'phone'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('Matches'), ...errors(400, 401, 403, 422) } } },
+      '/api/records/{id}/link-contact': { post: { summary: 'Link a contact to a case (event update, in the history); copies the contact’s preferred language when the case has none', parameters: [idParam('id')], requestBody: body({ type: 'object', required: ['contactId'], properties: { contactId: { type: 'string' }, expectedVersion: { type: 'integer' } } }), responses: { 200: ok('Linked', { $ref: '#/components/schemas/Record' }), ...errors(400, 401, 403, 404, 409, 422) } } },
       '/webhooks/cti': {
         post: {
           summary: 'Telephony events (newCall, answer, hangup), with Authorization: Bearer <CTI_TOKEN>',
@@ -80,6 +83,15 @@ export function openApiDocument(): Json {
           requestBody: body({ type: 'object', required: ['event', 'callId'], properties: { event: { enum: ['newCall', 'answer', 'hangup'] }, callId: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, agent: { type: 'string' }, durationSeconds: { type: 'number' }, ivr: { type: 'object', properties: { language: { enum: ['fr', 'nl'] }, choice: { type: 'string' }, niss: { type: 'string' } } } } }),
           responses: { 200: ok('Known call'), 201: ok('Case created'), ...errors(400, 401, 404, 422) },
         },
+      },
+      '/api/records/{id}/facebook-reply': { post: { summary: 'Queue a reply in the Facebook thread the case came from (outbox `facebook-reply`, retried); an Idempotency-Key header queues a repeated request once', parameters: [idParam('id')], requestBody: body({ type: 'object', required: ['message'], properties: { message: { type: 'string', maxLength: 8000 } } }), responses: { 202: ok('Queued'), ...errors(401, 403, 404, 409, 422) } } },
+      '/webhooks/facebook': {
+        get: { summary: 'Meta’s verification handshake: hub.mode=subscribe and hub.verify_token = FACEBOOK_VERIFY_TOKEN give hub.challenge as text', security: [], parameters: ['hub.mode', 'hub.verify_token', 'hub.challenge'].map((n) => ({ name: n, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('The challenge, text/plain'), ...errors(403) } },
+        post: { summary: 'Page feed changes signed with X-Hub-Signature-256 (FACEBOOK_APP_SECRET, raw body): a comment on a post starts a case, a reply joins its thread’s case; repeated deliveries change nothing', security: [], requestBody: body({ type: 'object' }), responses: { 200: ok('Counts: created, appended, duplicate, own, failed, ignored'), ...errors(400, 401, 413) } },
+      },
+      '/forms/{id}': {
+        get: { summary: 'The public web form as an HTML page (?lang=fr|nl, else Accept-Language), embeddable (frame-ancestors from FORMS_FRAME_ANCESTORS)', security: [], parameters: [idParam('id'), { name: 'lang', in: 'query', schema: { enum: ['fr', 'nl'] } } as never], responses: { 200: ok('HTML page'), 404: ok('HTML page: unknown form') } },
+        post: { summary: 'Submit the form (application/x-www-form-urlencoded, at most 20 kB): a case on channel web and a confirmation mail; HTML pages throughout', security: [], parameters: [idParam('id')], responses: { 200: ok('HTML page (honeypot)'), 201: ok('HTML thank-you page with the case reference'), 404: ok('HTML page: unknown form'), 413: ok('HTML page: too large'), 422: ok('HTML form with errors'), 429: ok('HTML page, Retry-After') } },
       },
       '/api/records/{id}/history': { get: { summary: 'Every event: who, when, what changed', parameters: [idParam('id')], responses: { 200: ok('History'), ...errors(401, 404) } } },
       '/api/admin/timers': { get: { summary: 'Pending timers', responses: { 200: ok('Timers'), ...errors(401, 403) } } },

@@ -13,6 +13,7 @@ export interface BlobStore {
    * Moves a file already written on disk (a streamed attachment) into the store, hashing it
    * as a stream: a large file is never held whole in memory. The source file is gone after.
    * Give a path on the same file system as the store (e.g. under DATA_DIR) to avoid a copy.
+   * `sha256` (hex), when the caller hashed the bytes as it wrote them, spares reading them again.
    */
-  putFile(path: string): Promise<{ id: string; size: number }>;
+  putFile(path: string, sha256?: string): Promise<{ id: string; size: number }>;
 }

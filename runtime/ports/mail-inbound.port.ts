@@ -11,6 +11,8 @@ export interface InboundAttachment {
   name: string;
   size: number;
   contentType: string;
+  /** Hex SHA-256 of the bytes, computed while they were written. */
+  sha256: string;
 }
 
 export interface InboundMail {

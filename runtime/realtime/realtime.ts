@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from '../http/app';
 import type { PacksService } from '../services/packs.service';
 import type { RecordChange, RecordsService } from '../services/records.service';
 import type { Runtime } from '../server';
+import { attachChat } from './chat';
 
 export interface RecordChangedMessage {
   id: string;
@@ -38,9 +39,15 @@ function isWatch(v: unknown): v is Watch {
   return typeof o['recordId'] === 'string' || typeof o['recordType'] === 'string' || typeof o['queue'] === 'string';
 }
 
-export function attachRealtime(server: HttpServer, deps: { auth: AuthService; records: RecordsService; packs: PacksService; runtime?: Pick<Runtime, 'onUserNotification'> }): { close(): Promise<void> } {
-  const io = new SocketServer(server, { path: '/socket.io', serveClient: false });
+export function attachRealtime(
+  server: HttpServer,
+  deps: { auth: AuthService; records: RecordsService; packs: PacksService; runtime?: Pick<Runtime, 'onUserNotification' | 'records' | 'store' | 'packs'>; clock?: () => number },
+): { close(): Promise<void>; io: SocketServer } {
+  // serveClient: the website's chat widget loads the client from /socket.io/socket.io.min.js.
+  const io = new SocketServer(server, { path: '/socket.io', serveClient: true });
+  if (deps.runtime) attachChat(io, { runtime: deps.runtime, clock: deps.clock ?? Date.now });
 
+  // The main namespace is for logged-in users; the public chat has its own (/chat).
   io.use((socket, next) => {
     const token = cookie(socket.request.headers.cookie, SESSION_COOKIE);
     const user = token ? deps.auth.userForToken(token) : null;
@@ -96,6 +103,7 @@ export function attachRealtime(server: HttpServer, deps: { auth: AuthService; re
   const unsubscribeUsers = deps.runtime?.onUserNotification((n) => io.to(`user:${n.userId}`).emit(n.event, n.payload)) ?? (() => undefined);
 
   return {
+    io,
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();

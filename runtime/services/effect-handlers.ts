@@ -7,6 +7,7 @@ import type { OutboxHandler } from '../scheduler/outbox-worker';
 import type { RecordStore } from '../ports/record-store.port';
 import type { PacksService } from './packs.service';
 import type { RecordsService } from './records.service';
+import { deliverMail, isOutgoingMail } from './mail-out';
 
 /** `{{field}}` placeholders from the record's fields; unknown ones stay visible for the reader. */
 export function renderTemplate(text: string, fields: Record<string, unknown>): string {
@@ -34,6 +35,11 @@ export function effectHandlers(deps: {
       const to = row.payload['to'];
       if (typeof to !== 'string' || !to) throw new Error('email effect without a recipient');
       deps.store.recordDelivery('mail', row.idempotencyKey, { to, recordId: row.payload['recordId'], ...render(row.payload) });
+    },
+    /** A mail already written by the intake (auto-response): composed and kept once per key. */
+    'mail-out': async (row) => {
+      if (!isOutgoingMail(row.payload)) throw new Error('mail-out entry without a complete mail');
+      await deliverMail(deps.store, row.payload);
     },
     notify: async (row) => {
       deps.store.recordDelivery('notification', row.idempotencyKey, { role: row.payload['role'], user: row.payload['user'], recordId: row.payload['recordId'], ...render(row.payload) });

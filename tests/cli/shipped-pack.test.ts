@@ -11,10 +11,10 @@ describe('the shipped brussels-commune pack', () => {
     expect(result.pack).not.toBeNull();
   });
 
-  it('defines the census dossier and knowledge article processes on their record types', () => {
+  it('defines the census dossier, knowledge article, support case and contact processes on their record types', () => {
     const pack = loadPack(files).pack;
-    expect(Object.keys(pack?.processes ?? {}).sort()).toEqual(['census-dossier', 'knowledge-article']);
-    expect(Object.keys(pack?.records ?? {}).sort()).toEqual(['article', 'dossier']);
+    expect(Object.keys(pack?.processes ?? {}).sort()).toEqual(['census-dossier', 'contact', 'knowledge-article', 'support-case']);
+    expect(Object.keys(pack?.records ?? {}).sort()).toEqual(['article', 'case', 'contact', 'dossier']);
     expect(pack?.manifest).toMatchObject({ id: 'brussels-commune', timezone: 'Europe/Brussels' });
   });
 

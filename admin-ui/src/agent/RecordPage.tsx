@@ -14,6 +14,7 @@ import { useLiveChanges } from '../realtime/socket';
 import { EventActions } from './EventActions';
 import { asFile, formatBytes, formatDateTime, intlLocale, langOf } from './format';
 import { HistoryTimeline } from './HistoryTimeline';
+import { MessagesPanel } from './MessagesPanel';
 import { RecordFields } from './RecordFields';
 import { rememberEvents } from './events';
 import { fieldDefs } from './sections';
@@ -163,6 +164,7 @@ export function RecordPage(props: { id: string }) {
         <div className="record-side">
           <RelatedRecords record={record} rt={rt} />
           <Documents record={record} rt={rt} />
+          <MessagesPanel record={record} mailCapable={Boolean(rt?.fields['from_email'])} onSent={() => void loadHistory()} />
           <HistoryTimeline items={history} rt={rt} recordType={record.recordType} error={historyError} />
         </div>
       </div>

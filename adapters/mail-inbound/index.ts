@@ -1,0 +1,1 @@
+export { startSmtpListener, REPLIES } from './smtp-listener';

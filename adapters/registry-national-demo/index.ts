@@ -1,0 +1,1 @@
+export { openDemoNationalRegister, parsePeopleCsv } from './national-register-demo.adapter';

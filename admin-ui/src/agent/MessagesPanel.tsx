@@ -1,0 +1,245 @@
+/**
+ * The case's messages in the 360° view (mails in and out), and the agent's reply form.
+ * Text first; the sender's HTML (already sanitised by the server) only on request, in a
+ * sandboxed iframe (sandbox="": no scripts, no forms, an opaque origin). Attachments are
+ * downloads, never shown inline.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api/client';
+import type { LocalizedText, RecordView } from '../api/types';
+import { useLocalized } from '../i18n';
+import { formatBytes, formatDateTime, langOf } from './format';
+
+export interface MessageItem {
+  id: string;
+  recordId: string;
+  direction: 'in' | 'out';
+  channel: string;
+  messageId: string | null;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  attachments: Array<{ id: string; name: string; size: number; contentType: string }>;
+  at: string;
+}
+
+interface MailTemplate {
+  id: string;
+  subject: LocalizedText;
+  body: LocalizedText;
+}
+
+function newKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** `mailCapable`: the record type can be answered by mail (it has a `from_email` field). */
+export function MessagesPanel({ record, mailCapable, onSent }: { record: RecordView; mailCapable: boolean; onSent?: () => void }) {
+  const { t } = useTranslation('agent');
+  const [items, setItems] = useState<MessageItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const res = await api<{ items: MessageItem[] }>('GET', `/records/${encodeURIComponent(record.id)}/messages`);
+      setItems(res.items);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : t('error.generic'));
+    }
+  }, [record.id, t]);
+
+  // Reloaded when the record changes (a citizen's reply moves its version).
+  useEffect(() => {
+    void load();
+  }, [load, record.version]);
+
+  const mayReply = mailCapable && (record.events?.some((e) => e.type === 'update') ?? false);
+  // Records that never take mail (a tax dossier) do not show an empty panel.
+  if (!mailCapable && !error && (items === null || items.length === 0)) return null;
+
+  return (
+    <section className="panel record-messages" aria-labelledby="messages-title" data-testid="messages">
+      <h2 id="messages-title">{t('messages.title')}</h2>
+      {error && <p role="alert" className="error-box">{error}</p>}
+      {items === null ? (
+        !error && <p role="status">{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p className="value-muted">{t('messages.empty')}</p>
+      ) : (
+        <ol className="message-list plain-list">
+          {items.map((m) => (
+            <MessageEntry key={m.id} message={m} recordId={record.id} />
+          ))}
+        </ol>
+      )}
+      {mayReply && (
+        <ReplyForm
+          record={record}
+          onSent={() => {
+            void load();
+            onSent?.();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function MessageEntry({ message: m, recordId }: { message: MessageItem; recordId: string }) {
+  const { t, i18n } = useTranslation('agent');
+  const lang = langOf(i18n.language);
+  const [showHtml, setShowHtml] = useState(false);
+  const headingId = `message-${m.id}`;
+  return (
+    <li className={`message message-${m.direction}`}>
+      <article aria-labelledby={headingId}>
+        <p className="message-head">
+          <span className="status-badge">{m.direction === 'in' ? t('messages.received') : t('messages.sent')}</span>{' '}
+          <strong id={headingId}>{m.subject || t('messages.noSubject')}</strong>
+        </p>
+        <dl className="message-meta">
+          <div>
+            <dt>{t('messages.from')}</dt>
+            <dd>{m.from || t('value.empty')}</dd>
+          </div>
+          <div>
+            <dt>{t('messages.to')}</dt>
+            <dd>{m.to.join(', ') || t('value.empty')}</dd>
+          </div>
+          <div>
+            <dt>{t('messages.date')}</dt>
+            <dd><time dateTime={m.at}>{formatDateTime(m.at, lang)}</time></dd>
+          </div>
+        </dl>
+        {showHtml && m.html ? (
+          <iframe className="message-html" title={t('messages.htmlFrameTitle', { subject: m.subject })} sandbox="" srcDoc={m.html} referrerPolicy="no-referrer" />
+        ) : (
+          <div className="message-text" style={{ whiteSpace: 'pre-wrap' }}>{m.text || t('value.empty')}</div>
+        )}
+        {m.html && (
+          <p>
+            <button type="button" className="secondary" aria-pressed={showHtml} onClick={() => setShowHtml((v) => !v)}>
+              {showHtml ? t('messages.showText') : t('messages.showHtml')}
+            </button>
+          </p>
+        )}
+        {m.attachments.length > 0 && (
+          <div className="message-attachments">
+            <h3>{t('messages.attachments', { count: m.attachments.length })}</h3>
+            <ul className="plain-list">
+              {m.attachments.map((a) => (
+                <li key={a.id}>
+                  <a href={`/api/records/${encodeURIComponent(recordId)}/attachments/${encodeURIComponent(a.id)}`} download={a.name}>
+                    {a.name}
+                  </a>
+                  <span className="value-muted"> – {formatBytes(a.size, lang)}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </article>
+    </li>
+  );
+}
+
+function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void }) {
+  const { t } = useTranslation('agent');
+  const L = useLocalized();
+  const [templates, setTemplates] = useState<MailTemplate[]>([]);
+  const [template, setTemplate] = useState('');
+  const [language, setLanguage] = useState('');
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  // One key per reply being written: a double click or a retry after a lost answer sends once.
+  const key = useRef(newKey());
+
+  useEffect(() => {
+    let live = true;
+    api<{ items: MailTemplate[] }>('GET', '/mail-templates')
+      .then((r) => { if (live) setTemplates(r.items); })
+      .catch(() => undefined);
+    return () => { live = false; };
+  }, []);
+
+  const chosen = templates.find((x) => x.id === template);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!template && !body.trim()) {
+      setError(t('messages.reply.needBody'));
+      document.getElementById('reply-body')?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', `/records/${encodeURIComponent(record.id)}/reply`, {
+        ...(template ? { template } : {}),
+        ...(subject.trim() ? { subject: subject.trim() } : {}),
+        ...(body.trim() ? { body } : {}),
+        ...(language ? { language } : {}),
+        idempotencyKey: key.current,
+      });
+      key.current = newKey();
+      setTemplate('');
+      setSubject('');
+      setBody('');
+      setStatus(t('messages.reply.sent'));
+      onSent();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('error.generic'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="reply-form" onSubmit={(e) => void submit(e)} aria-labelledby="reply-title" noValidate>
+      <h3 id="reply-title">{t('messages.reply.title')}</h3>
+      {error && <p role="alert" className="error-box">{error}</p>}
+      <div className="field">
+        <label htmlFor="reply-template">{t('messages.reply.template')}</label>
+        <select id="reply-template" value={template} onChange={(e) => setTemplate(e.target.value)}>
+          <option value="">{t('messages.reply.noTemplate')}</option>
+          {templates.map((x) => (
+            <option key={x.id} value={x.id}>{L(x.subject)}</option>
+          ))}
+        </select>
+        {chosen && <p className="form-note">{t('messages.reply.templateHint')}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="reply-language">{t('messages.reply.language')}</label>
+        <select id="reply-language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+          <option value="">{t('messages.reply.languageAuto')}</option>
+          <option value="fr" lang="fr">Français</option>
+          <option value="nl" lang="nl">Nederlands</option>
+          <option value="en" lang="en">English</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="reply-subject">{t('messages.reply.subject')}</label>
+        <input id="reply-subject" type="text" value={subject} maxLength={300} onChange={(e) => setSubject(e.target.value)} aria-describedby="reply-subject-hint" />
+        <p className="form-note" id="reply-subject-hint">{t('messages.reply.subjectHint')}</p>
+      </div>
+      <div className="field">
+        <label htmlFor="reply-body">{t('messages.reply.body')}</label>
+        <textarea id="reply-body" rows={6} value={body} onChange={(e) => setBody(e.target.value)} aria-describedby="reply-body-hint" />
+        <p className="form-note" id="reply-body-hint">{t('messages.reply.bodyHint')}</p>
+      </div>
+      <p>
+        <button type="submit" disabled={busy} aria-busy={busy}>
+          {busy ? t('messages.reply.sending') : t('messages.reply.send')}
+        </button>
+      </p>
+      <p className="live-notice" role="status" aria-live="polite">{status}</p>
+    </form>
+  );
+}
