@@ -18,6 +18,7 @@ export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const PASSWORDS: Record<string, string> = {
   admin: 'admin-demo', agent: 'agent-demo', 'agent-nl': 'agent-demo', manager: 'manager-demo',
   alderman: 'alderman-demo', secretary: 'secretary-demo', author: 'author-demo', km: 'km-demo',
+  line1: 'line1-demo', line2: 'line2-demo', supervisor: 'supervisor-demo', expert: 'expert-demo',
 };
 
 let built = false;
@@ -38,7 +39,7 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { withDemoRecords?: boolean } = {}): Promise<E2E> {
+export async function startE2E(options: { withDemoRecords?: boolean; clock?: () => number } = {}): Promise<E2E> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does it)`);
   ensureUiBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -47,7 +48,7 @@ export async function startE2E(options: { withDemoRecords?: boolean } = {}): Pro
   mkdirSync(demo);
   copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'users.yaml'), join(demo, 'users.yaml'));
   if (options.withDemoRecords) copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'records.yaml'), join(demo, 'records.yaml'));
-  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: demo, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '100', OUTBOX_POLL_MS: '100' }, REPO_ROOT));
+  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: demo, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '100', OUTBOX_POLL_MS: '100' }, REPO_ROOT), options.clock);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

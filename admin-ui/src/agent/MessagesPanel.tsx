@@ -4,6 +4,7 @@
  * sandboxed iframe (sandbox="": no scripts, no forms, an opaque origin). Attachments are
  * downloads, never shown inline.
  */
+import { useChatMessages } from '../realtime/socket';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
@@ -52,10 +53,14 @@ export function MessagesPanel({ record, mailCapable, onSent }: { record: RecordV
     }
   }, [record.id, t]);
 
-  // Reloaded when the record changes (a citizen's reply moves its version).
+  // Reloaded when the record changes (a citizen's reply moves its version), and on each chat line.
   useEffect(() => {
     void load();
   }, [load, record.version]);
+  useChatMessages(record.id, () => void load());
+  // The channel the conversation runs on: a chat or Facebook thread is answered there, not by mail.
+  const liveChannel = items?.some((m) => m.channel === 'chat') ? 'chat' : items?.some((m) => m.channel === 'facebook') ? 'facebook' : null;
+  const mayAnswer = record.events?.some((e) => e.type === 'update') ?? false;
 
   const mayReply = mailCapable && (record.events?.some((e) => e.type === 'update') ?? false);
   // Records that never take mail (a tax dossier) do not show an empty panel.
@@ -76,6 +81,7 @@ export function MessagesPanel({ record, mailCapable, onSent }: { record: RecordV
           ))}
         </ol>
       )}
+      {mayAnswer && liveChannel && <ChannelReply record={record} channel={liveChannel} onSent={() => void load()} />}
       {mayReply && (
         <ReplyForm
           record={record}
@@ -144,6 +150,39 @@ function MessageEntry({ message: m, recordId }: { message: MessageItem; recordId
         )}
       </article>
     </li>
+  );
+}
+
+/** An answer on the channel the citizen used: the website chat, or their Facebook comment thread. */
+function ChannelReply({ record, channel, onSent }: { record: RecordView; channel: 'chat' | 'facebook'; onSent: () => void }) {
+  const { t } = useTranslation('agent');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (channel === 'chat') await api('POST', `/records/${encodeURIComponent(record.id)}/chat`, { text });
+      else await api('POST', `/records/${encodeURIComponent(record.id)}/facebook-reply`, { message: text });
+      setText('');
+      onSent();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('error.generic'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="reply-form" onSubmit={(e) => void submit(e)} aria-labelledby="channel-reply-title" data-testid={`${channel}-reply`}>
+      <h3 id="channel-reply-title">{t(channel === 'chat' ? 'messages.chat.title' : 'messages.facebook.title')}</h3>
+      {error && <p role="alert" className="error-box">{error}</p>}
+      <label htmlFor="channel-reply-text">{t('messages.chat.label')}</label>
+      <textarea id="channel-reply-text" value={text} maxLength={2000} rows={3} onChange={(e) => setText(e.target.value)} />
+      <button type="submit" disabled={busy || !text.trim()}>{t('messages.chat.send')}</button>
+    </form>
   );
 }
 

@@ -72,3 +72,19 @@ export function useCasePop(onPop: (p: CasePop) => void): void {
     };
   }, []);
 }
+
+/** A visitor's chat message on a record being watched (its page reloads the conversation). */
+export function useChatMessages(recordId: string, onMessage: () => void): void {
+  const handler = useRef(onMessage);
+  handler.current = onMessage;
+  useEffect(() => {
+    const s = connection();
+    const listener = (m: { recordId?: string }) => {
+      if (m.recordId === recordId) handler.current();
+    };
+    s.on('chat:message', listener);
+    return () => {
+      s.off('chat:message', listener);
+    };
+  }, [recordId]);
+}
