@@ -16,6 +16,7 @@ import type {
   QueueDefinition,
   TemplateDefinition,
   ChannelsDefinition,
+  ImportDefinition,
   AssignmentDefinition,
   AutoResponseDefinition,
   CalendarDefinition,
@@ -23,7 +24,7 @@ import type {
 } from './pack-types';
 import { checkPackSemantics } from './semantic-checks';
 
-export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules';
+export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports';
 
 /** A precompiled Ajv validator: returns validity and leaves its errors on `.errors`. */
 interface SchemaValidator {
@@ -52,6 +53,7 @@ export function fileKind(value: unknown): FileKind | null {
   if ('template' in value) return 'template';
   if ('channels' in value) return 'channels';
   if ('assignment' in value || 'auto-responses' in value) return 'rules';
+  if ('imports' in value) return 'imports';
   return null;
 }
 
@@ -111,6 +113,8 @@ function declaredIds(kind: FileKind, value: Record<string, unknown>): string[] {
     case 'rules':
     case 'pack':
       return [];
+    case 'imports':
+      return keys('imports', 'import');
   }
 }
 
@@ -254,7 +258,7 @@ export function loadPack(files: Record<string, string>): LoadResult {
     parsed.push({ file, kind, value: src.value });
   }
 
-  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {}, desk: {}, phone: null, chat: null }, assignment: {}, autoResponses: {}, sources: {} };
+  const pack: Pack = { manifest: { id: '', name: { fr: '', nl: '' }, languages: ['fr', 'nl'], timezone: 'Europe/Brussels' }, records: {}, processes: {}, roles: {}, queues: {}, teams: {}, calendars: {}, templates: {}, channels: { mailboxes: {}, forms: {}, desk: {}, phone: null, chat: null }, assignment: {}, autoResponses: {}, imports: {}, sources: {} };
   let manifestFound = false;
 
   const register = <T>(kind: string, map: Record<string, T>, id: string, def: T, file: string, path: string): void => {
@@ -335,6 +339,11 @@ export function loadPack(files: Record<string, string>): LoadResult {
       case 'rules': {
         for (const [rt, a] of Object.entries((value['assignment'] ?? {}) as Record<string, AssignmentDefinition>)) register('assignment', pack.assignment, rt, a, file, `/assignment/${rt}`);
         for (const [rt, a] of Object.entries((value['auto-responses'] ?? {}) as Record<string, AutoResponseDefinition>)) register('auto-responses', pack.autoResponses, rt, a, file, `/auto-responses/${rt}`);
+        break;
+      }
+      case 'imports': {
+        const imports = (pack.imports ??= {});
+        for (const [id, d] of Object.entries(value['imports'] as Record<string, ImportDefinition>)) register('import', imports, id, d, file, `/imports/${id}`);
         break;
       }
     }

@@ -230,6 +230,19 @@ export interface AutoResponseDefinition {
   default?: string;
 }
 
+/** A spreadsheet import (e.g. Belfirst): each row becomes a record of `record`, matched on `key`. */
+export interface ImportDefinition {
+  label: LocalizedText;
+  record: string;
+  /** The field matching a row to an existing record (its normalised value). */
+  key: string;
+  /** Excel header → `field`, `field.part` (address part, or `line` = street and number), or null (known, not imported). */
+  columns: Record<string, string | null>;
+  set?: Record<string, string | number | boolean>;
+  /** Role told when an import has created records. */
+  notify?: string;
+}
+
 export interface Pack {
   manifest: PackManifest;
   records: Record<string, RecordTypeDefinition>;
@@ -243,6 +256,8 @@ export interface Pack {
   /** Assignment rules per record type. */
   assignment: Record<string, AssignmentDefinition>;
   autoResponses: Record<string, AutoResponseDefinition>;
+  /** Spreadsheet imports (`imports:` files); absent in packs built before they existed. */
+  imports?: Record<string, ImportDefinition>;
   /** Where each definition came from, for error positions: `process:census-dossier` → file. */
   sources: Record<string, string>;
 }

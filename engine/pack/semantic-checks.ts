@@ -200,6 +200,22 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
     });
     if (a.default) tpl(`${base}/default`, a.default);
   }
+  for (const [id, imp] of Object.entries(pack.imports ?? {})) {
+    const file = pack.sources[`import:${id}`] ?? '';
+    const base = `/imports/${id}`;
+    if (imp.notify !== undefined && !pack.roles[imp.notify]) c.add(file, `${base}/notify`, 'unknown-reference', { kind: 'role', id: imp.notify, known: known(Object.keys(pack.roles)) });
+    if (!recordRef(file, `${base}/record`, imp.record)) continue;
+    const fields = pack.records[imp.record]?.fields ?? {};
+    if (!fields[imp.key]) c.add(file, `${base}/key`, 'unknown-field', { record: imp.record, field: imp.key });
+    for (const [column, target] of Object.entries(imp.columns)) {
+      if (target === null) continue;
+      const [field = '', part] = target.split('.');
+      const def = fields[field];
+      if (!def) c.add(file, `${base}/columns/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'unknown-field', { record: imp.record, field });
+      else if (part !== undefined && def.type !== 'address') c.add(file, `${base}/columns/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'import-column-part', { column, field, part });
+    }
+    setFields(file, base, imp.record, imp.set);
+  }
 }
 
 function expression(c: ProblemCollector, file: string, path: string, source: string, scope: ExpressionScope, recordType: string): void {

@@ -40,6 +40,8 @@ export interface Config {
   ctiToken: string;
   /** The National Register demo adapter's CSV of fictitious people. */
   nationalRegisterCsv: string;
+  /** Tax regulation texts attached to census letters: `<regulation id>.<fr|nl>.pdf`. */
+  regulationsDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -56,10 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const sync = (env['SQLITE_SYNCHRONOUS'] ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new ConfigError(`SQLITE_SYNCHRONOUS=${sync} must be FULL or NORMAL`);
   const demoDir = env['DEMO_DIR'] ?? 'examples/brussels-demo';
+  const dataDir = resolve(cwd, env['DATA_DIR'] ?? 'data');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] ?? '127.0.0.1',
-    dataDir: resolve(cwd, env['DATA_DIR'] ?? 'data'),
+    dataDir,
     packDir: resolve(cwd, env['PACK_DIR'] ?? 'definitions/brussels-commune'),
     uiDir: resolve(cwd, env['UI_DIR'] ?? 'admin-ui/dist'),
     demoDir: demoDir === '' ? null : resolve(cwd, demoDir),
@@ -82,5 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: env['TRUST_PROXY'] ?? '',
     ctiToken: env['CTI_TOKEN'] ?? 'civic-flow-demo-cti-token',
     nationalRegisterCsv: resolve(cwd, env['NATIONAL_REGISTER_CSV'] ?? 'examples/national-register/people.csv'),
+    certificatesDir: env['CERTIFICATES_DIR'] ? resolve(cwd, env['CERTIFICATES_DIR']) : resolve(dataDir, 'certificates'),
+    demoCertPassword: env['DEMO_CERT_PASSWORD'] ?? 'civic-flow-demo-certificate',
+    regulationsDir: resolve(cwd, env['REGULATIONS_DIR'] ?? 'examples/regulations'),
   };
 }

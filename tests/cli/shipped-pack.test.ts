@@ -13,8 +13,8 @@ describe('the shipped brussels-commune pack', () => {
 
   it('defines the census dossier, knowledge article, support case and contact processes on their record types', () => {
     const pack = loadPack(files).pack;
-    expect(Object.keys(pack?.processes ?? {}).sort()).toEqual(['census-dossier', 'contact', 'knowledge-article', 'support-case']);
-    expect(Object.keys(pack?.records ?? {}).sort()).toEqual(['article', 'case', 'contact', 'dossier']);
+    expect(Object.keys(pack?.processes ?? {}).sort()).toEqual(['business', 'business-contact', 'census-dossier', 'contact', 'knowledge-article', 'support-case']);
+    expect(Object.keys(pack?.records ?? {}).sort()).toEqual(['article', 'business', 'business-contact', 'case', 'contact', 'dossier']);
     expect(pack?.manifest).toMatchObject({ id: 'brussels-commune', timezone: 'Europe/Brussels' });
   });
 

@@ -50,7 +50,7 @@ describe('cli validate', () => {
     const pack = copyPack();
     const r = validate(pack);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toEqual([`${pack}: valid (4 processes, 4 record types)`]);
+    expect(r.stdout).toEqual([`${pack}: valid (6 processes, 6 record types)`]);
     expect(r.status).toBe(0);
   });
 

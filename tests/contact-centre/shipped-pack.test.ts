@@ -31,7 +31,7 @@ describe('the contact centre in the shipped pack', () => {
 
   it('adds the contact-centre roles and queues without changing the census ones', () => {
     expect(Object.keys(pack?.roles ?? {})).toEqual(expect.arrayContaining(['agent-line-1', 'agent-line-2', 'supervisor', 'expert', 'census-agent', 'tax-manager']));
-    expect(pack?.roles['census-agent']?.records).toEqual({ dossier: ['read', 'create', 'update'], article: ['read'] });
+    expect(pack?.roles['census-agent']?.records).toEqual({ dossier: ['read', 'create', 'update'], business: ['read', 'create', 'update'], 'business-contact': ['read', 'create', 'update'], article: ['read'] });
     expect(pack?.queues['line-1']?.roles).toContain('agent-line-1');
     expect(pack?.queues['line-2']?.roles).toContain('agent-line-2');
     expect(pack?.queues['supervisor']?.roles).toEqual(['supervisor']);

@@ -66,7 +66,7 @@ describe('the export-pack command', () => {
 
     const validate = await cli(['validate', out], env);
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toBe(`${out}: valid (4 processes, 4 record types)\n`);
+    expect(validate.stdout).toBe(`${out}: valid (6 processes, 6 record types)\n`);
   });
 
   it('exports the version asked for with --version; starting again on the same data publishes no new version', async () => {
