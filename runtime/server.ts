@@ -24,6 +24,7 @@ import { facebookHandlers } from './services/facebook-reply.handler';
 import { GroupCommitter } from './services/group-committer';
 import { PacksService } from './services/packs.service';
 import { RecordsService } from './services/records.service';
+import { ensureDemoCertificates } from './services/demo-certificates';
 
 /** Messages for one user's open screens (a call to pick up…), carried by socket.io. */
 export interface UserNotification {
@@ -81,6 +82,8 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const timers = new TimerScheduler(store, records, clock, owner, { pollMs: config.timerPollMs, leaseMs: 60_000, batch: 200, log });
   const outbox = new OutboxWorker(store, { ...effectHandlers({ store, packs, records, adapters: {} }), ...facebookHandlers({ store, records, config, clock }) }, clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
+  // Demo CA and the demo signers' PKCS#12 files (census letters, TR-23); kept across restarts.
+  if (config.seedDemo) ensureDemoCertificates(config);
   return {
     store, blobs, packs, records, auth, committer, timers, outbox,
     notifyUser: (n) => {

@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS messages (
   body TEXT NOT NULL, at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_record ON messages(record_id, at);
-CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
+
 CREATE TABLE IF NOT EXISTS applied_keys (key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
 `;
 
@@ -120,6 +120,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA);
+  // One message per Message-ID (many have none): two processes receiving the same mail at once
+  // cannot both store it; the loser's transaction fails and its sender retries. A store made
+  // before this rule that already holds duplicates keeps a plain index rather than not starting.
+  try {
+    db.exec('CREATE UNIQUE INDEX IF NOT EXISTS messages_message_id_unique ON messages(message_id)');
+    db.exec('DROP INDEX IF EXISTS messages_message_id');
+  } catch {
+    db.exec('CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id)');
+  }
   // Stores made before deliveries had a key get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
   const deliveryColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('deliveries')").all().map((c) => c.name);
   if (!deliveryColumns.includes('key')) db.exec('ALTER TABLE deliveries ADD COLUMN key TEXT');

@@ -11,5 +11,6 @@ export interface ChannelListener {
 
 // Imported late (functions, not values at load time) so the listeners may import this file's types.
 import { mailListener } from './mail.channel';
+import { belfirstWatchListener } from './belfirst-watch.channel';
 
-export const LISTENERS: ChannelListener[] = [mailListener];
+export const LISTENERS: ChannelListener[] = [mailListener, belfirstWatchListener];

@@ -3,6 +3,7 @@
  *   validate <pack-dir> [--lang fr|nl|en]   every problem as file:line:col: message (path); exit 1 on errors
  *   serve                                   start the server (PORT, DATA_DIR, PACK_DIR …)
  *   export-pack <out-dir> [--version N]     write the published (or given) pack version's files
+ *   import kbo <dir> [--update]             import a KBO/BCE Open Data extract (full, or an update's delete/insert pairs) into DATA_DIR/kbo.sqlite
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,9 +12,10 @@ import { loadPack } from '../../engine/pack';
 import { ConfigError, loadConfig } from '../config/config';
 import { readPackDir } from '../packs/pack-files';
 import { createRuntime, startServer } from '../server';
+import { KboImportError, openKboStore } from '../../adapters/registry-kbo';
 
 function usage(): never {
-  process.stderr.write('Usage: npm run cli -- validate <pack-dir> [--lang fr|nl|en] | serve | export-pack <out-dir> [--version N]\n');
+  process.stderr.write('Usage: npm run cli -- validate <pack-dir> [--lang fr|nl|en] | serve | export-pack <out-dir> [--version N] | import kbo <dir> [--update]\n');
   process.exit(2);
 }
 
@@ -78,6 +80,30 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     } finally {
       await runtime.close();
+    }
+  }
+  if (command === 'import') {
+    const [what, ...rest] = args;
+    const dir = rest.find((a) => !a.startsWith('--'));
+    if (what !== 'kbo' || !dir) usage();
+    const mode = rest.includes('--update') ? 'update' : 'full';
+    const config = loadConfig();
+    const store = openKboStore(config.dataDir);
+    try {
+      process.stdout.write(`Importing the KBO extract ${dir} (${mode}) into ${join(config.dataDir, 'kbo.sqlite')}\n`);
+      const result = await store.importDir(resolve(dir), mode, (file, rows, done) => {
+        process.stdout.write(done ? `  ${file}: ${rows} rows\n` : `  ${file}: ${rows} rows…\n`);
+      });
+      process.stdout.write(`Done in ${result.durationMs} ms: ${result.enterprises} enterprises in the lookup\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof KboImportError) {
+        process.stderr.write(`${e.messages.fr}\n${e.messages.nl}\n`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      store.close();
     }
   }
   usage();

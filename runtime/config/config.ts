@@ -40,6 +40,14 @@ export interface Config {
   ctiToken: string;
   /** The National Register demo adapter's CSV of fictitious people. */
   nationalRegisterCsv: string;
+  /** Folder polled for Belfirst exports (.xlsx) imported as system; '' = off (BELFIRST_WATCH_DIR). */
+  belfirstWatchDir: string;
+  /** How often the watched folder is polled (BELFIRST_WATCH_POLL_MS). */
+  belfirstWatchPollMs: number;
+  /** PKCS#12 files of the signers (PAdES letters) and the demo CA; default DATA_DIR/certificates. */
+  certificatesDir: string;
+  /** Password of the demo PKCS#12 files made at first start (demo only). */
+  demoCertPassword: string;
   /** Tax regulation texts attached to census letters: `<regulation id>.<fr|nl>.pdf`. */
   regulationsDir: string;
 }
@@ -85,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: env['TRUST_PROXY'] ?? '',
     ctiToken: env['CTI_TOKEN'] ?? 'civic-flow-demo-cti-token',
     nationalRegisterCsv: resolve(cwd, env['NATIONAL_REGISTER_CSV'] ?? 'examples/national-register/people.csv'),
+    belfirstWatchDir: env['BELFIRST_WATCH_DIR'] ? resolve(cwd, env['BELFIRST_WATCH_DIR']) : '',
+    belfirstWatchPollMs: int(env, 'BELFIRST_WATCH_POLL_MS', 3000, 20, 600_000),
     certificatesDir: env['CERTIFICATES_DIR'] ? resolve(cwd, env['CERTIFICATES_DIR']) : resolve(dataDir, 'certificates'),
     demoCertPassword: env['DEMO_CERT_PASSWORD'] ?? 'civic-flow-demo-certificate',
     regulationsDir: resolve(cwd, env['REGULATIONS_DIR'] ?? 'examples/regulations'),

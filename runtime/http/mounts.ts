@@ -31,5 +31,8 @@ import { webFormsMount } from './web-forms.routes';
 import { facebookMount } from './facebook.routes';
 import { contactsMount } from './contacts.routes';
 import { chatMount } from './chat.routes';
+import { kboMount } from './kbo.routes';
+import { signatureMount } from './signature.routes';
+import { mergeMount } from './merge.routes';
 
-export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount];
+export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount, mergeMount, signatureMount, kboMount];

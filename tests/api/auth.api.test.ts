@@ -61,7 +61,7 @@ describe('logging in and out', () => {
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ id: 'u-agent', displayName: 'Karim Recenseur', roles: ['census-agent'] });
     expect(res.body.admin).toBe(false);
-    expect(res.body.recordTypes.sort()).toEqual(['article', 'dossier']);
+    expect(res.body.recordTypes.sort()).toEqual(['article', 'business', 'business-contact', 'dossier']);
   });
 
   it('tells an admin they are an admin', async () => {
