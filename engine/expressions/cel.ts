@@ -29,7 +29,7 @@ export interface ExpressionScope {
 }
 
 export type CheckResult =
-  | { ok: true }
+  | { ok: true; type?: string }
   | { ok: false; code: 'cel-syntax' | 'cel-type' | 'cel-unknown-field' | 'cel-unknown-event-field'; detail: string; field?: string };
 
 export interface CompiledExpression {
@@ -93,7 +93,7 @@ function checkExpressionUncached(source: string, scope: ExpressionScope, key: st
     return { ok: false, code: 'cel-syntax', detail: firstLine(e) };
   }
   const result = env.check(source);
-  if (result.valid) return { ok: true };
+  if (result.valid) return { ok: true, type: String(result.type) };
   const detail = firstLine(result.error);
   const missing = /No such key: (\w+)/.exec(detail);
   if (missing?.[1]) {

@@ -34,6 +34,7 @@ const CATALOGUE: Record<string, LocalizedText & { en: string }> = {
   'cel-type': { en: 'Expression type error: {detail}', fr: 'Erreur de type dans l’expression : {detail}', nl: 'Typefout in de uitdrukking: {detail}' },
   'cel-unknown-field': { en: 'Expression uses "{field}", which record type "{record}" does not have', fr: 'L’expression utilise « {field} », que le type « {record} » n’a pas', nl: 'De uitdrukking gebruikt "{field}", dat recordtype "{record}" niet heeft' },
   'cel-unknown-event-field': { en: 'Expression uses event.{field}, which event "{event}" does not declare', fr: 'L’expression utilise event.{field}, que l’événement « {event} » ne déclare pas', nl: 'De uitdrukking gebruikt event.{field}, dat gebeurtenis "{event}" niet declareert' },
+  'cel-not-boolean': { en: 'A condition must be true or false, but this expression gives a {type}', fr: 'Une condition doit valoir vrai ou faux, mais cette expression donne un {type}', nl: 'Een voorwaarde moet waar of onwaar zijn, maar deze uitdrukking geeft een {type}' },
   'invalid-calendar': { en: 'Calendar problem: {detail}', fr: 'Problème de calendrier : {detail}', nl: 'Probleem met de kalender: {detail}' },
   'invalid-default': { en: 'Default value is not valid for this field: {detail}', fr: 'La valeur par défaut n’est pas valide pour ce champ : {detail}', nl: 'De standaardwaarde is ongeldig voor dit veld: {detail}' },
   'enum-without-values': { en: 'An enum field needs `values:`', fr: 'Un champ enum doit avoir `values:`', nl: 'Een enum-veld heeft `values:` nodig' },

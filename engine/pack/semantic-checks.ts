@@ -220,7 +220,11 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
 
 function expression(c: ProblemCollector, file: string, path: string, source: string, scope: ExpressionScope, recordType: string): void {
   const r = checkExpression(source, scope);
-  if (r.ok) return;
+  if (r.ok) {
+    // A condition (`if:`) must be true or false; `dyn` (a field) is decided at run time.
+    if (path.endsWith('/if') && r.type !== undefined && r.type !== 'bool' && r.type !== 'dyn') c.add(file, path, 'cel-not-boolean', { type: r.type });
+    return;
+  }
   if (r.code === 'cel-unknown-field') c.add(file, path, 'cel-unknown-field', { field: r.field ?? '', record: recordType });
   else if (r.code === 'cel-unknown-event-field') c.add(file, path, 'cel-unknown-event-field', { field: r.field ?? '', event: scope.event?.name ?? '' });
   else c.add(file, path, r.code, { detail: r.detail });

@@ -9,6 +9,17 @@ describe('CEL expressions in guards and actions', () => {
     expect(guard('record.amount != null && record.amount > 100 && event.note != "" && "clerk" in actor.roles').problems).toEqual([]);
   });
 
+  it('a guard that gives a number or a text instead of true/false is refused at load time', () => {
+    const p = onlyProblem(guard('1 + 2'));
+    expect(where(p)).toEqual({ ...AT_GUARD, code: 'cel-not-boolean' });
+    expect(p.text.fr).toMatch(/vrai ou faux/);
+    expect(where(onlyProblem(guard('"yes"')))).toEqual({ ...AT_GUARD, code: 'cel-not-boolean' });
+  });
+
+  it('a guard that is a bare field (decided at run time) is accepted', () => {
+    expect(guard('record.company_name').problems).toEqual([]);
+  });
+
   it('a guard with a syntax error is a cel-syntax problem at the guard', () => {
     const p = onlyProblem(guard('record.company_name != '));
     expect(where(p)).toEqual({ ...AT_GUARD, code: 'cel-syntax' });
