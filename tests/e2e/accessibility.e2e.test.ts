@@ -2,9 +2,9 @@
  * WCAG 2.1 AA checks (axe-core, the engine behind most accessibility audits) on each screen
  * an agent uses, plus keyboard operation: the whole census step is done without a mouse.
  */
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './browser-harness';
+import { wcagViolations as violations } from './axe';
 
 jest.setTimeout(180_000);
 let e2e: E2E;
@@ -15,24 +15,6 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-async function violations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays as users get it.
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.map((v) => `${v.id} (${v.impact ?? ''}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
 
 it('meets WCAG 2.1 AA on the login, list, queue, new-record and record screens', async () => {
   const ctx = await e2e.newContext();
