@@ -83,7 +83,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const outbox = new OutboxWorker(store, { ...effectHandlers({ store, packs, records, adapters: {} }), ...facebookHandlers({ store, records, config, clock }) }, clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
   // Demo CA and the demo signers' PKCS#12 files (census letters, TR-23); kept across restarts.
-  if (config.seedDemo) ensureDemoCertificates(config);
+  if (config.seedDemo) await ensureDemoCertificates(config);
   return {
     store, blobs, packs, records, auth, committer, timers, outbox,
     notifyUser: (n) => {

@@ -38,7 +38,7 @@ const CATALOGUE: Record<string, LocalizedText & { en: string }> = {
   'invalid-calendar': { en: 'Calendar problem: {detail}', fr: 'Problème de calendrier : {detail}', nl: 'Probleem met de kalender: {detail}' },
   'invalid-default': { en: 'Default value is not valid for this field: {detail}', fr: 'La valeur par défaut n’est pas valide pour ce champ : {detail}', nl: 'De standaardwaarde is ongeldig voor dit veld: {detail}' },
   'enum-without-values': { en: 'An enum field needs `values:`', fr: 'Un champ enum doit avoir `values:`', nl: 'Een enum-veld heeft `values:` nodig' },
-  'import-column-part': { en: 'Column "{column}": field "{field}" is not an address, it has no part "{part}"', fr: 'Colonne « {column} » : le champ « {field} » n’est pas une adresse, il n’a pas de partie « {part} »', nl: 'Kolom "{column}": veld "{field}" is geen adres en heeft geen deel "{part}"' },
+  'import-column-part': { en: 'Column "{value}": field "{field}" is not an address, it has no part "{detail}"', fr: 'Colonne « {value} » : le champ « {field} » n’est pas une adresse, il n’a pas de partie « {detail} »', nl: 'Kolom "{value}": veld "{field}" is geen adres en heeft geen deel "{detail}"' },
   'reserved-event': { en: '"{event}" is reserved by the engine ({why})', fr: '« {event} » est réservé par le moteur ({why})', nl: '"{event}" is voorbehouden aan de engine ({why})' },
 };
 

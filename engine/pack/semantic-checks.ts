@@ -212,7 +212,7 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
       const [field = '', part] = target.split('.');
       const def = fields[field];
       if (!def) c.add(file, `${base}/columns/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'unknown-field', { record: imp.record, field });
-      else if (part !== undefined && def.type !== 'address') c.add(file, `${base}/columns/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'import-column-part', { column, field, part });
+      else if (part !== undefined && def.type !== 'address') c.add(file, `${base}/columns/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'import-column-part', { value: column, field, detail: part });
     }
     setFields(file, base, imp.record, imp.set);
   }

@@ -34,5 +34,6 @@ import { chatMount } from './chat.routes';
 import { kboMount } from './kbo.routes';
 import { signatureMount } from './signature.routes';
 import { mergeMount } from './merge.routes';
+import { importsMount } from './imports.routes';
 
-export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount, mergeMount, signatureMount, kboMount];
+export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount, mergeMount, signatureMount, kboMount, importsMount];

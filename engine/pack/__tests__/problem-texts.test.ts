@@ -48,7 +48,7 @@ states:
 
 describe('problem texts in French, Dutch and English', () => {
   it.each(PROBLEM_CODES.filter((c) => !UNTRANSLATED.has(c)))('%s has French and Dutch texts that differ from the English one', (code) => {
-    const text = problemText(code, { state: 'x', event: 'e', field: 'f', record: 'r', kind: 'role', id: 'i', known: 'k', other: 'o', lang: 'l', detail: 'd', property: 'p', expected: 'string', allowed: 'a, b', value: 'v', description: 'desc', options: 'a, b', why: 'w', type: 't' });
+    const text = problemText(code, { state: 'x', event: 'e', field: 'f', record: 'r', kind: 'role', id: 'i', known: 'k', other: 'o', lang: 'l', detail: 'd', property: 'p', expected: 'string', allowed: 'a, b', value: 'v', description: 'desc', options: 'a, b', why: 'w', type: 't', column: 'c', part: 'pt' });
     expect(text.fr).not.toBe('');
     expect(text.nl).not.toBe('');
     expect(text.fr).not.toBe(text.en);
