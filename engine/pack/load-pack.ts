@@ -16,6 +16,7 @@ import type {
   QueueDefinition,
   TemplateDefinition,
   ChannelsDefinition,
+  LinkDefinition,
   ImportDefinition,
   AssignmentDefinition,
   AutoResponseDefinition,
@@ -24,7 +25,7 @@ import type {
 } from './pack-types';
 import { checkPackSemantics } from './semantic-checks';
 
-export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports';
+export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports' | 'links';
 
 /** A precompiled Ajv validator: returns validity and leaves its errors on `.errors`. */
 interface SchemaValidator {
@@ -54,6 +55,7 @@ export function fileKind(value: unknown): FileKind | null {
   if ('channels' in value) return 'channels';
   if ('assignment' in value || 'auto-responses' in value) return 'rules';
   if ('imports' in value) return 'imports';
+  if ('links' in value) return 'links';
   return null;
 }
 
@@ -111,6 +113,7 @@ function declaredIds(kind: FileKind, value: Record<string, unknown>): string[] {
       return keys('calendars', 'calendar');
     case 'channels':
     case 'rules':
+    case 'links':
     case 'pack':
       return [];
     case 'imports':
@@ -339,6 +342,11 @@ export function loadPack(files: Record<string, string>): LoadResult {
       case 'rules': {
         for (const [rt, a] of Object.entries((value['assignment'] ?? {}) as Record<string, AssignmentDefinition>)) register('assignment', pack.assignment, rt, a, file, `/assignment/${rt}`);
         for (const [rt, a] of Object.entries((value['auto-responses'] ?? {}) as Record<string, AutoResponseDefinition>)) register('auto-responses', pack.autoResponses, rt, a, file, `/auto-responses/${rt}`);
+        break;
+      }
+      case 'links': {
+        const links = (pack.links ??= {});
+        for (const [rt, list] of Object.entries(value['links'] as Record<string, LinkDefinition[]>)) register('links', links, rt, list, file, `/links/${rt}`);
         break;
       }
       case 'imports': {

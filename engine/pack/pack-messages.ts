@@ -58,6 +58,7 @@ const KINDS: Record<string, LocalizedText> = {
   mailbox: { fr: 'boîte aux lettres', nl: 'mailbox' },
   form: { fr: 'formulaire', nl: 'formulier' },
   desk: { fr: 'formulaire de guichet', nl: 'loketformulier' },
+  links: { fr: 'liens rapides', nl: 'snelkoppelingen' },
   assignment: { fr: 'règles d’attribution', nl: 'toewijzingsregels' },
   'auto-responses': { fr: 'réponses automatiques', nl: 'automatische antwoorden' },
   import: { fr: 'import', nl: 'import' },

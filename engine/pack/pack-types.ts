@@ -243,6 +243,13 @@ export interface ImportDefinition {
   notify?: string;
 }
 
+export interface LinkDefinition {
+  id: string;
+  label: LocalizedText;
+  /** `https://…{{field}}…`: placeholders are filled URL-encoded. */
+  url: string;
+}
+
 export interface Pack {
   manifest: PackManifest;
   records: Record<string, RecordTypeDefinition>;
@@ -258,6 +265,8 @@ export interface Pack {
   autoResponses: Record<string, AutoResponseDefinition>;
   /** Spreadsheet imports (`imports:` files); absent in packs built before they existed. */
   imports?: Record<string, ImportDefinition>;
+  /** Quick links per record type (URL templates over the record's fields). */
+  links?: Record<string, LinkDefinition[]>;
   /** Where each definition came from, for error positions: `process:census-dossier` → file. */
   sources: Record<string, string>;
 }

@@ -113,6 +113,24 @@ export function checkPackSemantics(pack: Pack, c: ProblemCollector, sources: Map
 
   for (const [pid, process] of Object.entries(pack.processes)) checkProcess(pack, pid, process, c);
   checkChannelsAndRules(pack, c);
+  checkLinks(pack, c);
+}
+
+function checkLinks(pack: Pack, c: ProblemCollector): void {
+  for (const [rt, list] of Object.entries(pack.links ?? {})) {
+    const file = pack.sources[`links:${rt}`] ?? '';
+    const record = pack.records[rt];
+    if (!record) {
+      c.add(file, `/links/${rt}`, 'unknown-reference', { kind: 'record type', id: rt, known: known(Object.keys(pack.records)) });
+      continue;
+    }
+    list.forEach((l, i) => {
+      for (const m of l.url.matchAll(/\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g)) {
+        const field = m[1] ?? '';
+        if (!record.fields[field]) c.add(file, `/links/${rt}/${i}/url`, 'unknown-field', { record: rt, field });
+      }
+    });
+  }
 }
 
 function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {

@@ -276,6 +276,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(view);
   });
 
+  api.post('/records/:id/clone', async (req: AuthedRequest, res) => {
+    const view = await deps.records.clone(actorOf(req), String(req.params['id']));
+    res.status(201).location(`/api/records/${view.id}`).json(view);
+  });
+
   api.get('/records/:id/messages', (req: AuthedRequest, res) => {
     res.json({ items: deps.records.messages(actorOf(req), String(req.params['id'])) });
   });

@@ -11,6 +11,7 @@ import type { Actor } from '../../engine/expressions';
 import type { InstanceQuery, InstanceRow, MessageRow, RecordStore, StoreTx, TimerRow } from '../ports/record-store.port';
 import type { GroupCommitter } from './group-committer';
 import type { PacksService } from './packs.service';
+import { recordLinks, type RecordLink } from '../../engine/pack';
 import { newRecordId } from './record-id';
 
 export const XSTATE_VERSION = '5.33.3';
@@ -56,6 +57,8 @@ export interface RecordView {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** Quick links to outside tools, from the pack's URL templates (TR-41..44). */
+  links: RecordLink[];
   /** The events this user may send now. */
   events?: EventView[];
 }
@@ -233,6 +236,23 @@ export class RecordsService {
     return result.state;
   }
 
+  /**
+   * A new record with the same field values (TR-14, CC-42): files and computed fields are not
+   * copied, and the copy starts its own lifecycle from the beginning.
+   */
+  async clone(actor: Actor, id: string): Promise<RecordView> {
+    const source = this.get(actor, id);
+    const pack = this.packs.active().pack;
+    const defs = pack.records[source.recordType]?.fields ?? {};
+    const fields: Record<string, unknown> = {};
+    for (const [name, def] of Object.entries(defs)) {
+      if (def.computed || def.type === 'file' || (def.type === 'list' && def.of === 'file')) continue;
+      const v = source.fields[name];
+      if (v !== undefined && v !== null) fields[name] = v;
+    }
+    return this.create(actor, source.recordType, fields, { withEvents: true });
+  }
+
   /** Stores a message on an existing record (a reply threaded to its case), durably. */
   async addMessage(recordId: string, message: Omit<MessageRow, 'recordId'>): Promise<void> {
     await this.committer.submit((tx) => {
@@ -290,6 +310,7 @@ export class RecordsService {
       progress: steps.map((s, i) => ({ id: s.id, label: s.label, state: row.done || i < currentIndex ? 'done' : i === currentIndex ? 'current' : 'todo' })),
       states: row.states, owner: row.owner, queue: row.queue, team: row.team, done: row.done, version: row.version,
       createdAt: row.createdAt, updatedAt: row.updatedAt,
+      links: recordLinks(process.pack, row.recordType, row.snapshot.context.fields),
     };
     if (actor) view.events = this.allowedEvents(process, row, actor);
     return view;

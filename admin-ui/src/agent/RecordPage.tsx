@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import type { HistoryItem, RecordType, RecordView } from '../api/types';
-import { href } from '../app/router';
+import { href, navigate } from '../app/router';
 import { recordTypeOf, useSession } from '../app/session';
 import { useLocalized } from '../i18n';
 import { useLiveChanges } from '../realtime/socket';
@@ -162,6 +162,7 @@ export function RecordPage(props: { id: string }) {
           />
         </div>
         <div className="record-side">
+          <QuickLinks record={record} />
           <RelatedRecords record={record} rt={rt} />
           <Documents record={record} rt={rt} />
           <MessagesPanel record={record} mailCapable={Boolean(rt?.fields['from_email'])} onSent={() => void loadHistory()} />
@@ -192,6 +193,42 @@ function ProgressPath({ record }: { record: RecordView }) {
 }
 
 /** Records this one points to (fields of type reference, or lists of them). */
+/** The pack's quick links (Onyx, Brugis, Cadastre…) filled with this record's values, and a copy. */
+function QuickLinks({ record }: { record: RecordView }) {
+  const { t } = useTranslation('agent');
+  const L = useLocalized();
+  const session = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const creatable = session.me.creatableRecordTypes.includes(record.recordType);
+  const links = record.links ?? [];
+  if (links.length === 0 && !creatable) return null;
+  const clone = async () => {
+    setError(null);
+    try {
+      const copy = await api<RecordView>('POST', `/records/${encodeURIComponent(record.id)}/clone`);
+      navigate({ name: 'record', id: copy.id });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : t('error.generic'));
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="links-title" data-testid="quick-links">
+      <h2 id="links-title">{t('links.title')}</h2>
+      {links.length > 0 && (
+        <ul className="plain-list">
+          {links.map((l) => (
+            <li key={l.id}>
+              <a href={l.url} target="_blank" rel="noopener noreferrer">{L(l.label)}<span className="visually-hidden"> {t('links.newWindow')}</span></a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {creatable && <button type="button" className="secondary" onClick={() => void clone()}>{t('links.clone')}</button>}
+      {error && <p role="alert" className="error-box">{error}</p>}
+    </section>
+  );
+}
+
 function RelatedRecords({ record, rt }: { record: RecordView; rt: RecordType | undefined }) {
   const { t } = useTranslation('agent');
   const L = useLocalized();

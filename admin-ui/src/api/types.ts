@@ -88,6 +88,8 @@ export interface RecordView {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** Quick links to outside tools, from the pack. */
+  links?: Array<{ id: string; label: LocalizedText; url: string }>;
   events?: EventView[];
 }
 
