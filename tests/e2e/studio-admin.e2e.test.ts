@@ -82,6 +82,8 @@ it('shows an error at the broken line, then publishes the fixed change as a new 
   await page.getByRole('tab', { name: 'Versions' }).click();
   const history = page.getByTestId('history');
   await history.waitFor();
+  // The versions are read from the server after the tab opens.
+  await history.getByRole('row', { name: /^2\b/ }).waitFor();
   expect(await history.innerText()).toMatch(/^2\b.*\tpubliée\t/m);
   expect(await history.innerText()).toMatch(/^1\t+remplacée/m);
   await e2e.shot(page, 'studio-04-history');
