@@ -12,6 +12,7 @@ import type { RecordStore } from '../ports/record-store.port';
 import { errorMiddleware, HttpError, type Lang } from './http-errors';
 import { openApiDocument } from './openapi';
 import { MOUNTS, type MountContext } from './mounts';
+import { isRecord, bodyObject } from './request-helpers';
 
 export const SESSION_COOKIE = 'cf_session';
 
@@ -44,14 +45,7 @@ function cookie(req: Request, name: string): string | null {
 
 const text = (fr: string, nl: string, en: string) => ({ fr, nl, en });
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function bodyObject(req: Request): Record<string, unknown> {
-  if (!isRecord(req.body)) throw new HttpError(400, 'malformed-body', text('Le corps de la requête doit être un objet JSON.', 'De inhoud van het verzoek moet een JSON-object zijn.', 'The request body must be a JSON object.'));
-  return req.body;
-}
 
 function stringMap(v: unknown, name: string): Record<string, string> {
   if (!isRecord(v) || !Object.values(v).every((x) => typeof x === 'string')) {

@@ -21,15 +21,13 @@ import type { RecordView } from '../services/records.service';
 import { actorOfRequest } from './app';
 import { HttpError } from './http-errors';
 import type { Mount, MountContext } from './mounts';
+import { isRecord, bodyObject, bilingualError } from './request-helpers';
 
 const CONTACT = 'contact';
 
 const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, en });
 
 /** An error whose message is also given in every language (`details.messages`), for bilingual screens. */
-function bilingualError(status: number, code: string, message: LocalizedText, details: Record<string, unknown> = {}): HttpError {
-  return new HttpError(status, code, message, { ...details, messages: message });
-}
 
 const NISS_PROBLEMS: Record<NissProblem, LocalizedText> = {
   format: text(
@@ -49,14 +47,7 @@ const NISS_PROBLEMS: Record<NissProblem, LocalizedText> = {
   ),
 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function bodyObject(req: Request): Record<string, unknown> {
-  if (!isRecord(req.body)) throw new HttpError(400, 'malformed-body', text('Le corps de la requête doit être un objet JSON.', 'De inhoud van het verzoek moet een JSON-object zijn.', 'The request body must be a JSON object.'));
-  return req.body;
-}
 
 /** The 11 digits of a national number, or a 422 saying what is wrong in French and Dutch. */
 function nissDigits(value: unknown, parameter: string): string {

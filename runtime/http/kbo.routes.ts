@@ -23,14 +23,12 @@ import type { RecordView } from '../services/records.service';
 import { actorOfRequest } from './app';
 import { HttpError, requestLanguage } from './http-errors';
 import type { Mount, MountContext } from './mounts';
+import { isRecord, bodyObject, bilingualError } from './request-helpers';
 
 const BUSINESS = 'business';
 
 const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, en });
 
-function bilingualError(status: number, code: string, message: LocalizedText, details: Record<string, unknown> = {}): HttpError {
-  return new HttpError(status, code, message, { ...details, messages: message });
-}
 
 const NUMBER_PROBLEMS: Record<EnterpriseNumberProblem | 'missing', LocalizedText> = {
   missing: text('Indiquez un numéro d’entreprise (BCE).', 'Geef een ondernemingsnummer (KBO) op.', 'Give an enterprise number.'),
@@ -51,14 +49,7 @@ const NUMBER_PROBLEMS: Record<EnterpriseNumberProblem | 'missing', LocalizedText
   ),
 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function bodyObject(req: Request): Record<string, unknown> {
-  if (!isRecord(req.body)) throw new HttpError(400, 'malformed-body', text('Le corps de la requête doit être un objet JSON.', 'De inhoud van het verzoek moet een JSON-object zijn.', 'The request body must be a JSON object.'));
-  return req.body;
-}
 
 /** The enterprise number in its official form, or a 422 in French and Dutch. */
 function enterpriseNumber(value: unknown, parameter: string): string {

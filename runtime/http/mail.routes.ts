@@ -21,6 +21,7 @@ import type { Mount, MountContext } from './mounts';
 import type { MessageRow } from '../ports/record-store.port';
 import { replyPreferences } from '../services/contact-preferences';
 import { deliverMail, mailLang, messageIdFor, renderEmailTemplate, withCaseToken, type MailLang, type OutgoingMail } from '../services/mail-out';
+import { isRecord } from './request-helpers';
 
 const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, en });
 
@@ -31,9 +32,6 @@ function actorOfRequest(req: Request): Actor {
   return { id: user.id, roles: user.roles };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function optionalString(body: Record<string, unknown>, name: string, max: number): string | null {
   const v = body[name];
