@@ -73,10 +73,19 @@ describe('the shipped census dossier process', () => {
   it('routes the three analysis outcomes, with the PV approval loop for unclear cases', () => {
     const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
     expect(applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'matches' })).summary).toMatchObject({ status: 'closed', done: true });
-    expect(applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'false-declaration' })).summary.states).toEqual(['ex-officio']);
+    expect(applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'false-declaration' })).summary.states).toEqual(['ex-officio', 'to-notify']);
     const inspection = applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'unclear' }));
     expect(inspection.summary.states).toEqual(['inspection', 'visit-planned']);
-    const draft = applyEvent(census, inspection.snapshot, ev('record-visit', agent));
+    // A visit is planned (day, district) before it can be recorded: the agenda reads these.
+    expect(() => applyEvent(census, inspection.snapshot, ev('record-visit', agent))).toThrow(/not allowed now/);
+    expect(() => applyEvent(census, inspection.snapshot, ev('plan-visit', agent, { district: 'laeken' }))).toThrow(/invalid field/);
+    const planned = applyEvent(census, inspection.snapshot, ev('plan-visit', agent, { inspection_at: '2026-12-03T09:30:00.000Z', district: 'laeken', manager_joins: true }));
+    expect(planned.summary.states).toEqual(['inspection', 'visit-scheduled']);
+    expect(planned.snapshot.context.fields).toMatchObject({ inspection_at: '2026-12-03T09:30:00.000Z', district: 'laeken', manager_joins: true, inspector: 'agent-1' });
+    const moved = applyEvent(census, planned.snapshot, ev('plan-visit', agent, { inspection_at: '2026-12-04T13:00:00.000Z', district: 'laeken' }));
+    expect(moved.snapshot.context.fields).toMatchObject({ inspection_at: '2026-12-04T13:00:00.000Z', manager_joins: false });
+    const draft = applyEvent(census, moved.snapshot, ev('record-visit', agent, {}, '2026-12-04T13:40:00.000Z'));
+    expect(draft.snapshot.context.fields).toMatchObject({ visited_on: '2026-12-04T13:40:00.000Z', visit_count: 1 });
     expect(() => applyEvent(census, draft.snapshot, ev('submit-pv', agent))).toThrow(/conditions/);
     const withPv = applyEvent(census, draft.snapshot, { type: 'update', actor: agent, data: { fields: { pv_summary: 'Surface de 120 m² constatée' } }, at: '2026-11-27T10:00:00Z' });
     const review = applyEvent(census, withPv.snapshot, ev('submit-pv', agent));
@@ -85,13 +94,69 @@ describe('the shipped census dossier process', () => {
     expect(adjust.summary.states).toEqual(['inspection', 'pv-draft']);
     const approved = run(adjust.snapshot, ev('submit-pv', agent), ev('approve', manager));
     expect(approved.summary.states).toEqual(['inspection', 'pv-approved']);
-    const taxed = run(approved.snapshot, ev('tax-ex-officio', manager), ev('set-tax', manager, { amount: 1000, increase_factor: 2 }));
-    expect(taxed.summary).toMatchObject({ status: 'closed', reason: { fr: 'Taxe enrôlée' } });
-    expect(taxed.snapshot.context.fields['total_tax']).toBe(2000);
+    const exOfficio = applyEvent(census, approved.snapshot, ev('tax-ex-officio', manager));
+    expect(exOfficio.summary).toMatchObject({ states: ['ex-officio', 'to-notify'], step: 'taxation' });
+  });
+
+  describe('ex officio taxation (ordinance of 3 April 2014)', () => {
+    const system = { id: 'system', roles: ['system'] };
+    const toNotify = () => {
+      const signed = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent));
+      return run(signed.snapshot, ev('return-received', agent), ev('conclude-analysis', agent, { outcome: 'false-declaration' }));
+    };
+
+    it('needs the reasons, the basis and the amount before the notification goes out', () => {
+      const t = toNotify();
+      expect(t.summary.states).toEqual(['ex-officio', 'to-notify']);
+      expect(() => applyEvent(census, t.snapshot, ev('send-notification', manager))).toThrow(/conditions/);
+      expect(() => applyEvent(census, t.snapshot, ev('set-tax', manager))).toThrow(/not allowed now/);
+    });
+
+    it('waits for the third working day, then 30 calendar days, before the tax can be set, with the regulation\'s increase', () => {
+      const t = toNotify();
+      // The signage regulation doubles an ex officio tax: the screen shows it before sending.
+      const filled = applyEvent(census, t.snapshot, { type: 'update', actor: manager, data: { fields: { ex_officio_reasons: 'Aucune déclaration renvoyée', ex_officio_basis: '2 enseignes lumineuses de 3 m² constatées', assessed_amount: 600 } }, at: '2026-12-10T09:00:00Z' });
+      expect(filled.snapshot.context.fields).toMatchObject({ ex_officio_increase: 2, total_tax: 1200 });
+      // Sent on Thursday 10 December 2026 at 10:00 Brussels time.
+      const sent = applyEvent(census, filled.snapshot, ev('send-notification', manager, {}, '2026-12-10T09:00:00.000Z'));
+      expect(sent.summary).toMatchObject({ status: 'pending', states: ['ex-officio', 'notified'] });
+      expect(sent.snapshot.context.fields).toMatchObject({ notification_sent_on: '2026-12-10T09:00:00.000Z', increase_factor: 2 });
+      expect(() => applyEvent(census, sent.snapshot, ev('set-tax', manager))).toThrow(/not allowed now/);
+      // Third working day after Thursday: Friday, Monday, Tuesday 15 December.
+      expect(sent.timersSet).toHaveLength(1);
+      expect(new Date(sent.timersSet[0]!.dueAt).toISOString()).toBe('2026-12-15T09:00:00.000Z');
+      const period = applyEvent(census, sent.snapshot, { ...ev(sent.timersSet[0]!.eventType, system), at: '2026-12-15T09:00:00.000Z' });
+      expect(period.summary).toMatchObject({ status: 'pending', states: ['ex-officio', 'observation-period'] });
+      expect(period.snapshot.context.fields['observations_from']).toBe('2026-12-15T09:00:00.000Z');
+      // 30 calendar days from then.
+      expect(period.timersSet).toHaveLength(1);
+      expect(new Date(period.timersSet[0]!.dueAt).toISOString()).toBe('2027-01-14T09:00:00.000Z');
+      const noted = applyEvent(census, period.snapshot, ev('record-observations', manager, { observations: 'Le redevable conteste la surface' }));
+      expect(noted.summary.states).toEqual(['ex-officio', 'observation-period']);
+      expect(noted.timersSet).toHaveLength(0);
+      expect(noted.timersCancelled).toHaveLength(0);
+      expect(() => applyEvent(census, noted.snapshot, ev('set-tax', manager))).toThrow(/not allowed now/);
+      const ready = applyEvent(census, noted.snapshot, { ...ev(period.timersSet[0]!.eventType, system), at: '2027-01-14T09:00:00.000Z' });
+      expect(ready.summary.states).toEqual(['ex-officio', 'ready-to-tax']);
+      expect(ready.effects).toEqual([expect.objectContaining({ kind: 'notify', user: 'agent-1', template: 'ex-officio-period-over' })]);
+      const taxed = applyEvent(census, ready.snapshot, ev('set-tax', manager, {}, '2027-01-15T10:00:00.000Z'));
+      expect(taxed.summary).toMatchObject({ status: 'closed', reason: { fr: 'Taxe enrôlée' } });
+      expect(taxed.snapshot.context.fields).toMatchObject({ assessed_amount: 600, increase_factor: 2, total_tax: 1200, tax_set_on: '2027-01-15T10:00:00.000Z', taxpayer_observations: 'Le redevable conteste la surface' });
+    });
+
+    it('goes back to a new notification when the observations change the reasons or the amount', () => {
+      const t = toNotify();
+      const filled = applyEvent(census, t.snapshot, { type: 'update', actor: manager, data: { fields: { ex_officio_reasons: 'r', ex_officio_basis: 'b', assessed_amount: 600 } }, at: '2026-12-10T09:00:00Z' });
+      const sent = applyEvent(census, filled.snapshot, ev('send-notification', manager, {}, '2026-12-10T09:00:00.000Z'));
+      const period = applyEvent(census, sent.snapshot, ev(sent.timersSet[0]!.eventType, system));
+      const revised = applyEvent(census, period.snapshot, ev('revise-notification', manager));
+      expect(revised.summary.states).toEqual(['ex-officio', 'to-notify']);
+      expect(revised.timersCancelled).toEqual([period.timersSet[0]!.key]);
+    });
   });
 
   it('refuses an event that does not exist in the current state', () => {
-    expect(() => applyEvent(census, created.snapshot, ev('set-tax', manager, { amount: 5 }))).toThrow(/not allowed now/);
+    expect(() => applyEvent(census, created.snapshot, ev('set-tax', manager))).toThrow(/not allowed now/);
   });
 
   it('refuses field values that break the record type, naming each field', () => {

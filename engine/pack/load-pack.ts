@@ -18,6 +18,7 @@ import type {
   ChannelsDefinition,
   LinkDefinition,
   ImportDefinition,
+  ExportDefinition,
   AssignmentDefinition,
   AutoResponseDefinition,
   CalendarDefinition,
@@ -25,7 +26,7 @@ import type {
 } from './pack-types';
 import { checkPackSemantics } from './semantic-checks';
 
-export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports' | 'links';
+export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports' | 'exports' | 'links';
 
 /** A precompiled Ajv validator: returns validity and leaves its errors on `.errors`. */
 interface SchemaValidator {
@@ -55,6 +56,7 @@ export function fileKind(value: unknown): FileKind | null {
   if ('channels' in value) return 'channels';
   if ('assignment' in value || 'auto-responses' in value) return 'rules';
   if ('imports' in value) return 'imports';
+  if ('exports' in value) return 'exports';
   if ('links' in value) return 'links';
   return null;
 }
@@ -118,6 +120,8 @@ function declaredIds(kind: FileKind, value: Record<string, unknown>): string[] {
       return [];
     case 'imports':
       return keys('imports', 'import');
+    case 'exports':
+      return keys('exports', 'export');
   }
 }
 
@@ -352,6 +356,11 @@ export function loadPack(files: Record<string, string>): LoadResult {
       case 'imports': {
         const imports = (pack.imports ??= {});
         for (const [id, d] of Object.entries(value['imports'] as Record<string, ImportDefinition>)) register('import', imports, id, d, file, `/imports/${id}`);
+        break;
+      }
+      case 'exports': {
+        const exports = (pack.exports ??= {});
+        for (const [id, d] of Object.entries(value['exports'] as Record<string, ExportDefinition>)) register('export', exports, id, d, file, `/exports/${id}`);
         break;
       }
     }

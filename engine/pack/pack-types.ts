@@ -35,6 +35,14 @@ export interface ListViewDefinition {
   columns?: string[];
   filters?: string[];
   sort?: { by: string; direction?: 'asc' | 'desc' };
+  /** Saved views (tabs above the list): each applies its column → value filters. */
+  views?: ListSavedView[];
+}
+
+export interface ListSavedView {
+  id: string;
+  label: LocalizedText;
+  filters: Record<string, string | number | boolean>;
 }
 
 export interface LayoutSection {
@@ -161,6 +169,19 @@ export interface MailboxDefinition {
   label: LocalizedText;
   record: string;
   set?: Record<string, string | number | boolean>;
+  /** Mail matched to an existing record first (e.g. a returned form to its dossier); unmatched mail becomes a `record`. */
+  attach?: MailboxAttachDefinition;
+}
+
+export interface MailboxAttachDefinition {
+  /** Record type searched. */
+  record: string;
+  /** Fields whose value, found in the subject or body, identifies the record (after the record token). */
+  match: string[];
+  /** File or list-of-file field receiving the attachments. */
+  field?: string;
+  /** Event sent to the matched record when its current state accepts it. */
+  event?: string;
 }
 
 export interface WebFormDefinition {
@@ -243,6 +264,19 @@ export interface ImportDefinition {
   notify?: string;
 }
 
+/** A spreadsheet export to another system (`exports:` files), e.g. the Onyx tax software. */
+export interface ExportDefinition {
+  label: LocalizedText;
+  record: string;
+  /** Only records in one of these states (or their children); all when absent. */
+  states?: string[];
+  sheet?: string;
+  /** In order: header → `field`, `field.part` (address part) or a built-in `$id`, `$status`, `$step`, `$owner`, `$createdAt`, `$updatedAt`. */
+  columns: Array<{ header: string; field: string }>;
+  /** How the other system's update file is read back: rows matched on `key`, columns written. */
+  update?: { key: { header: string; field: string }; columns: Record<string, string | null> };
+}
+
 export interface LinkDefinition {
   id: string;
   label: LocalizedText;
@@ -265,6 +299,8 @@ export interface Pack {
   autoResponses: Record<string, AutoResponseDefinition>;
   /** Spreadsheet imports (`imports:` files); absent in packs built before they existed. */
   imports?: Record<string, ImportDefinition>;
+  /** Spreadsheet exports (`exports:` files); absent in packs built before they existed. */
+  exports?: Record<string, ExportDefinition>;
   /** Quick links per record type (URL templates over the record's fields). */
   links?: Record<string, LinkDefinition[]>;
   /** Where each definition came from, for error positions: `process:census-dossier` → file. */

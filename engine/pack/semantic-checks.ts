@@ -82,6 +82,9 @@ export function checkPackSemantics(pack: Pack, c: ProblemCollector, sources: Map
     rec.list?.columns?.forEach((col, i) => column(`/list/columns/${i}`, col));
     rec.list?.filters?.forEach((col, i) => column(`/list/filters/${i}`, col));
     if (rec.list?.sort) column('/list/sort/by', rec.list.sort.by);
+    rec.list?.views?.forEach((v, vi) => {
+      for (const col of Object.keys(v.filters)) column(`/list/views/${vi}/filters/${col}`, col);
+    });
     const stateNames = new Set<string>();
     for (const proc of Object.values(pack.processes)) if (proc.record === rid) for (const n of collectStates(proc).keys()) stateNames.add(n);
     rec.layout?.sections.forEach((sec, si) => {
@@ -147,6 +150,20 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
     const file = pack.sources[`mailbox:${addr}`] ?? '';
     const base = `/channels/mailboxes/${addr}`;
     if (recordRef(file, `${base}/record`, m.record)) setFields(file, base, m.record, m.set);
+    const a = m.attach;
+    if (a && recordRef(file, `${base}/attach/record`, a.record)) {
+      const fields = pack.records[a.record]?.fields ?? {};
+      a.match.forEach((f, i) => {
+        if (!fields[f]) c.add(file, `${base}/attach/match/${i}`, 'unknown-field', { record: a.record, field: f });
+      });
+      const target = a.field === undefined ? undefined : fields[a.field];
+      if (a.field !== undefined && (!target || !(target.type === 'file' || (target.type === 'list' && target.of === 'file')))) {
+        c.add(file, `${base}/attach/field`, 'unknown-field', { record: `${a.record} (file fields)`, field: a.field });
+      }
+      const events = new Set<string>(['update']);
+      for (const proc of Object.values(pack.processes)) if (proc.record === a.record) for (const e of Object.keys(proc.events ?? {})) events.add(e);
+      if (a.event !== undefined && !events.has(a.event)) c.add(file, `${base}/attach/event`, 'unknown-reference', { kind: 'event', id: a.event, known: known(events) });
+    }
   }
   for (const [id, f] of Object.entries(pack.channels.forms)) {
     const file = pack.sources[`form:${id}`] ?? '';
@@ -217,6 +234,33 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
       tpl(`${base}/rules/${i}/template`, r.template);
     });
     if (a.default) tpl(`${base}/default`, a.default);
+  }
+  for (const [id, exp] of Object.entries(pack.exports ?? {})) {
+    const file = pack.sources[`export:${id}`] ?? '';
+    const base = `/exports/${id}`;
+    if (!recordRef(file, `${base}/record`, exp.record)) continue;
+    const fields = pack.records[exp.record]?.fields ?? {};
+    exp.columns.forEach((col, i) => {
+      if (col.field.startsWith('$')) return;
+      const [field = '', part] = col.field.split('.');
+      const def = fields[field];
+      if (!def) c.add(file, `${base}/columns/${i}/field`, 'unknown-field', { record: exp.record, field });
+      else if (part !== undefined && def.type !== 'address') c.add(file, `${base}/columns/${i}/field`, 'import-column-part', { value: col.header, field, detail: part });
+    });
+    const states = new Set<string>();
+    for (const proc of Object.values(pack.processes)) if (proc.record === exp.record) for (const n of collectStates(proc).keys()) states.add(n);
+    // A process file that failed validation declares states we cannot see: no false alarms.
+    const processesKnown = !c.someFileUnreadable && ![...c.unavailable].some((k) => k.startsWith('process:'));
+    if (processesKnown) (exp.states ?? []).forEach((st, i) => {
+      if (!states.has(st)) c.add(file, `${base}/states/${i}`, 'unknown-state', { state: st, known: known(states) });
+    });
+    if (exp.update) {
+      if (!fields[exp.update.key.field]) c.add(file, `${base}/update/key/field`, 'unknown-field', { record: exp.record, field: exp.update.key.field });
+      for (const [header, f] of Object.entries(exp.update.columns)) {
+        if (f !== null && !fields[f]) c.add(file, `${base}/update/columns/${header.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'unknown-field', { record: exp.record, field: f });
+        else if (f !== null && fields[f]?.computed) c.add(file, `${base}/update/columns/${header.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'unknown-field', { record: `${exp.record} (writable fields)`, field: f });
+      }
+    }
   }
   for (const [id, imp] of Object.entries(pack.imports ?? {})) {
     const file = pack.sources[`import:${id}`] ?? '';

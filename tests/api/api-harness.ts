@@ -22,7 +22,8 @@ export interface TestServer {
 }
 
 /** Starts a server on a random port with its own store; `env` overrides any setting. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `clock` lets a test move time forward (deadlines of days or weeks) on a real server. */
+export async function startTestServer(env: Record<string, string> = {}, clock: () => number = Date.now): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'civic-flow-api-'));
   const dataDir = join(root, 'data');
   const demoDir = join(root, 'demo');
@@ -32,7 +33,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     { DATA_DIR: dataDir, PACK_DIR, DEMO_DIR: demoDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '50', OUTBOX_POLL_MS: '50', ...env },
     REPO_ROOT,
   );
-  const runtime = await startServer(config);
+  const runtime = await startServer(config, clock);
   return {
     url: runtime.url,
     runtime,

@@ -6,9 +6,11 @@ let alderman: ApiClient;
 let secretary: ApiClient;
 let manager: ApiClient;
 let admin: ApiClient;
+/** Moves the server's clock forward, for the deadlines counted in days. */
+let clockOffset = 0;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, () => Date.now() + clockOffset);
   [agent, alderman, secretary, manager, admin] = await Promise.all(['agent', 'alderman', 'secretary', 'manager', 'admin'].map((u) => loggedIn(server.url, u)));
 });
 
@@ -78,8 +80,10 @@ describe('the full census walk over HTTP', () => {
 
     d = await agent.send(d.id, 'conclude-analysis', { outcome: 'unclear' });
     expect(d).toMatchObject({ step: 'inspection', states: ['inspection', 'visit-planned'], fields: { outcome: 'unclear' } });
+    d = await agent.send(d.id, 'plan-visit', { inspection_at: '2026-12-03T09:30:00.000Z', district: 'pentagone' });
     d = await agent.send(d.id, 'record-visit');
     expect(d.states).toEqual(['inspection', 'pv-draft']);
+    expect(d.fields['visit_count']).toBe(1);
     expect(d.events?.map((e) => e.type)).not.toContain('submit-pv');
 
     d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Surface de 120 m² constatée, enseigne lumineuse.' } });
@@ -97,19 +101,44 @@ describe('the full census walk over HTTP', () => {
     expect(progress(d)).toBe('preparation:done signature:done mailing:done analysis:done inspection:current taxation:todo done:todo');
 
     d = await manager.send(d.id, 'tax-ex-officio');
-    expect(d).toMatchObject({ step: 'taxation', states: ['ex-officio'] });
-    d = await manager.send(d.id, 'set-tax', { amount: 1800, increase_factor: 1.5 });
+    expect(d).toMatchObject({ step: 'taxation', states: ['ex-officio', 'to-notify'] });
+    // The notification needs its reasons, basis and amount; the signage regulation doubles the tax.
+    expect((await manager.event(d.id, 'send-notification')).status).toBe(409);
+    d = await manager.send(d.id, 'update', { fields: { ex_officio_reasons: 'Déclaration inexacte : surface sous-estimée.', ex_officio_basis: 'PV du contrôle : 120 m².', assessed_amount: 1800 } });
+    expect(d.fields).toMatchObject({ ex_officio_increase: 2, total_tax: 3600 });
+    d = await manager.send(d.id, 'send-notification');
+    expect(d).toMatchObject({ status: 'pending', states: ['ex-officio', 'notified'], fields: { increase_factor: 2 } });
+    expect((await manager.event(d.id, 'set-tax')).status).toBe(409);
+    const notifiedTimer = (await admin.get<{ items: TimerItem[] }>('/api/admin/timers')).body.items.filter((t) => t.instanceId === d.id);
+    expect(notifiedTimer).toHaveLength(1);
+    // Deemed received on the third working day, then 30 calendar days for observations.
+    clockOffset += Date.parse(notifiedTimer[0]!.dueAt) - Date.now() + 1000;
+    manager = await loggedIn(server.url, 'manager');
+    d = await eventually(async () => {
+      const v = await manager.get<RecordView>(`/api/records/${d.id}`);
+      return v.body.states[1] === 'observation-period' ? v.body : null;
+    });
+    clockOffset += 31 * 86_400_000;
+    manager = await loggedIn(server.url, 'manager');
+    d = await eventually(async () => {
+      const v = await manager.get<RecordView>(`/api/records/${d.id}`);
+      return v.body.states[1] === 'ready-to-tax' ? v.body : null;
+    });
+    d = await manager.send(d.id, 'set-tax');
     expect(d).toMatchObject({
       status: 'closed', step: 'done', done: true, states: ['closed-taxed'],
-      fields: { assessed_amount: 1800, increase_factor: 1.5, total_tax: 2700 },
+      fields: { assessed_amount: 1800, increase_factor: 2, total_tax: 3600 },
     });
     expect(progress(d)).toBe('preparation:done signature:done mailing:done analysis:done inspection:done taxation:done done:done');
     expect(d.events).toEqual([]);
+    // Sessions opened before the jump in time have expired.
+    [agent, alderman, secretary, admin] = await Promise.all(['agent', 'alderman', 'secretary', 'admin'].map((u) => loggedIn(server.url, u)));
 
     const history = await agent.history(d.id);
     expect(history.map((h) => h.eventType)).toEqual([
       'create', 'prepare', 'request-signature', 'approve', 'approve', 'send-registered-mail', 'return-received',
-      'conclude-analysis', 'record-visit', 'update', 'submit-pv', 'reject', 'submit-pv', 'approve', 'tax-ex-officio', 'set-tax',
+      'conclude-analysis', 'plan-visit', 'record-visit', 'update', 'submit-pv', 'reject', 'submit-pv', 'approve', 'tax-ex-officio',
+      'update', 'send-notification', expect.stringMatching(/^timer:/), expect.stringMatching(/^timer:/), 'set-tax',
     ]);
     expect(history.filter((h) => h.eventType === 'approve').slice(0, 2).map((h) => h.actor).sort()).toEqual(['u-alderman', 'u-secretary']);
     expect(history.find((h) => h.eventType === 'reject')).toMatchObject({ actor: 'u-manager', data: { comment: 'Préciser la surface de l’enseigne.' } });
