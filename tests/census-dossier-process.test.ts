@@ -68,6 +68,8 @@ describe('the shipped census dossier process', () => {
     const back = applyEvent(census, sent.snapshot, ev('return-received', agent, { declared_amount: 1200 }));
     expect(back.timersCancelled).toEqual([sent.timersSet[0]!.key]);
     expect(back.snapshot.context.fields['declared_amount']).toBe(1200);
+    // The agent in charge is alerted that the forms came back.
+    expect(back.effects).toEqual([expect.objectContaining({ kind: 'notify', user: 'agent-1', template: 'return-received' })]);
   });
 
   it('routes the three analysis outcomes, with the PV approval loop for unclear cases', () => {
