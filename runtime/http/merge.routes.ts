@@ -8,6 +8,8 @@
  *   POST /api/merge/bulk {template, recordIds: [...]} (at most 1000)
  *        → 201 {files: [{…, recordId}], combined: file}: a DOCX and a PDF per dossier plus one
  *          combined PDF (each letter from a new page) to print.
+ *   GET  /api/merge/templates → {items: [{id, label}]}: the pack's `kind: document` templates, for
+ *          the web app's choice (label: the subject without its placeholders).
  *   GET  /api/files/:id[?record=<id>] → a generated file (needs read access to its dossiers), as
  *          a download; with `record`, any file value of that record's fields (after a restart too).
  */
@@ -85,6 +87,17 @@ export const mergeMount: Mount = {
       }
       const result = await mergeServiceOf(ctx).mergeBulk(actor, template, ids);
       res.status(201).json(result);
+    });
+
+    api.get('/merge/templates', (req: Request, res) => {
+      actorOfRequest(req);
+      const { pack } = ctx.runtime.packs.active();
+      // "Recensement … — {{company_name}}" names the letter well enough once the placeholder goes.
+      const plain = (s: string): string => s.replace(/\{\{[^}]*\}\}/g, '').replace(/[\s—–:-]+$/u, '').trim();
+      const items = Object.values(pack.templates)
+        .filter((t) => t.kind === 'document')
+        .map((t) => ({ id: t.template, label: { fr: plain(t.subject.fr), nl: plain(t.subject.nl), en: plain(t.subject.en ?? t.subject.fr) } }));
+      res.json({ items });
     });
 
     api.get('/files/:id', async (req: Request, res) => {

@@ -6,6 +6,8 @@
  *                                                        403 for a user without a signing certificate
  *   GET  /api/signatures/batch/:id                       the results again
  *   GET  /api/signatures/batches                         this signer's batches, newest first
+ *   GET  /api/signatures/pending                         the letters awaiting this user's signature
+ *                                                        (signing state, approval still theirs to give)
  *   GET  /api/records/:id/signed-letter                  the dossier's last signed PDF (application/pdf)
  *
  * The batch stops at the first failure: dossiers before it are signed, stored and approved;
@@ -21,6 +23,9 @@ import type { Mount } from './mounts';
 const MAX_BATCH = 500;
 const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, en });
 const SIGNED_MARK = /\[signed-pdf:([0-9a-f]{64})\]/;
+/** The state where letters wait for their signatures (the same name SignatureService relies on). */
+const SIGNING_STATE = 'signing';
+const LIST_PAGE = 500;
 
 function batchInput(req: Request): { recordIds: string[]; fileField: string } {
   const body: unknown = req.body;
@@ -61,6 +66,44 @@ export const signatureMount: Mount = {
 
     api.get('/signatures/batches', (req, res) => {
       res.json({ items: signatures.listBatches(actorOfRequest(req)) });
+    });
+
+    // The signing screen's to-do list: the list API cannot tell whose approval is still due,
+    // the record view's allowed events can. Candidates are narrowed by the signing state's step.
+    api.get('/signatures/pending', (req, res) => {
+      const actor = actorOfRequest(req);
+      const { pack } = ctx.runtime.packs.active();
+      const items: Array<{ id: string; recordType: string; title: string | null; fields: Record<string, unknown>; updatedAt: string; version: number; letter: { id: string; name: string; url: string } | null }> = [];
+      let truncated = false;
+      for (const proc of Object.values(pack.processes)) {
+        const step = proc.states[SIGNING_STATE]?.step;
+        if (!step) continue;
+        for (let offset = 0; !truncated; offset += LIST_PAGE) {
+          const page = ctx.runtime.records.list(actor, { recordType: proc.record, filters: { step, process: proc.process }, sort: 'updatedAt', direction: 'asc', limit: LIST_PAGE, offset });
+          for (const row of page.items) {
+            if (!row.states.includes(SIGNING_STATE)) continue;
+            const view = ctx.runtime.records.get(actor, row.id);
+            if (!(view.events ?? []).some((e) => e.type === 'approve')) continue;
+            if (items.length >= MAX_BATCH) {
+              truncated = true;
+              break;
+            }
+            let letter: { id: string; name: string; url: string } | null = null;
+            try {
+              const l = signatures.letterToSign(actor, view, 'letters');
+              const inFields = JSON.stringify(view.fields).includes(l.id);
+              // A letter the other signer already signed is only reachable as the signed letter.
+              const url = inFields ? `/api/files/${l.id}?record=${encodeURIComponent(view.id)}` : `/api/records/${encodeURIComponent(view.id)}/signed-letter`;
+              letter = { id: l.id, name: l.name, url };
+            } catch {
+              letter = null;
+            }
+            items.push({ id: view.id, recordType: view.recordType, title: view.title, fields: view.fields, updatedAt: view.updatedAt, version: view.version, letter });
+          }
+          if (page.items.length < LIST_PAGE) break;
+        }
+      }
+      res.json({ items, truncated });
     });
 
     api.get('/records/:id/signed-letter', async (req, res) => {

@@ -62,8 +62,13 @@ it('moves a dossier through its steps from the generated screens, with progress 
   // The agent's page followed without a reload.
   await agent.getByText('Signatures reçues').first().waitFor();
   expect(await currentStep(agent)).toContain('Envoi recommandé');
+  // The event asks for the bpost number of the registered letter.
   await agent.getByRole('button', { name: 'Recommandé envoyé' }).click();
+  const events = agent.getByTestId('record-events');
+  await events.getByLabel('N° d\'envoi recommandé').fill('RR123456785BE');
+  await events.getByRole('button', { name: 'Confirmer : Recommandé envoyé' }).click();
   await agent.getByRole('button', { name: 'Retour reçu' }).waitFor();
+  await agent.getByText('RR123456785BE').first().waitFor();
   expect(await currentStep(agent)).toContain('Envoi recommandé');
   expect(await agent.getByText('Recommandé envoyé').count()).toBeGreaterThan(0);
   await historyReaches(agent, 6);

@@ -2,6 +2,9 @@
  * The generated list of a record type (`recordType`) or of a work queue (`queue`): columns,
  * filters and default sort come from the pack's `list`; pages, sort and filters are applied by
  * the server. The page refreshes itself when a record of the list changes.
+ * A record type's saved views (`list.views`) show as tabs; `view` is the one in the URL, its
+ * filters are applied under the user's own. Rows can be selected for bulk actions (the mail
+ * merge of dossiers), across pages.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +18,9 @@ import { columnsFor, defaultSort, filtersFor, isBuiltin, sortKey, type SortState
 import { formatDateTime, formatValue, langOf } from './format';
 import { useYesNo } from './FieldValue';
 import { useDocumentTitle } from './useDocumentTitle';
+import { BulkMerge } from '../census/BulkMerge';
+import { canMerge } from '../census/census-api';
+import { savedViewsOf } from '../census/views';
 
 const PAGE_SIZE = 25;
 
@@ -30,8 +36,9 @@ interface Criteria {
 
 const EMPTY_CRITERIA: Criteria = { q: '', filters: {} };
 
-export function ListView(props: { recordType?: string; queue?: string }) {
+export function ListView(props: { recordType?: string; queue?: string; view?: string }) {
   const { t, i18n } = useTranslation('agent');
+  const { t: tc } = useTranslation('census');
   const L = useLocalized();
   const lang = langOf(i18n.language);
   const yesNo = useYesNo();
@@ -55,9 +62,21 @@ export function ListView(props: { recordType?: string; queue?: string }) {
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState('');
   const seq = useRef(0);
+  // The view is fixed for this instance (App keys the list by it): a new view starts afresh.
+  const views = useMemo(() => (queueView ? [] : savedViewsOf(rt)), [rt, queueView]);
+  const activeView = props.view !== undefined ? views.find((v) => v.id === props.view) : undefined;
+  const unknownView = props.view !== undefined && activeView === undefined;
+  const viewFilters = activeView?.filters;
+  // Selected rows (id → title, for the bulk action's result), kept across pages and sorts.
+  const [selected, setSelected] = useState<Map<string, string>>(() => new Map());
+  const [merging, setMerging] = useState(false);
+  // The mail merge attaches letters to the `letters` file list of the records it merges.
+  const lettersField = rt?.fields['letters'];
+  const bulkMerge = !queueView && rt !== undefined && lettersField?.type === 'list' && lettersField.of === 'file' && canMerge(session.me);
+  const selectable = bulkMerge;
 
   const title = queueView ? t('list.queueTitle', { label: queue ? L(queue.label) : props.queue }) : rt ? L(rt.plural ?? rt.label) : props.recordType ?? '';
-  useDocumentTitle(known ? title : t('list.unknown'));
+  useDocumentTitle(known ? (activeView ? `${L(activeView.label)} – ${title}` : title) : t('list.unknown'));
 
   useEffect(() => {
     if (!known) return;
@@ -65,6 +84,7 @@ export function ListView(props: { recordType?: string; queue?: string }) {
     const params = new URLSearchParams();
     if (props.recordType) params.set('type', props.recordType);
     if (props.queue) params.set('queue', props.queue);
+    for (const [k, v] of Object.entries(viewFilters ?? {})) params.set(k, v);
     for (const [k, v] of Object.entries(applied.filters)) if (v !== '') params.set(k, v);
     if (applied.q.trim()) params.set('q', applied.q.trim());
     params.set('sort', sort.by);
@@ -90,7 +110,7 @@ export function ListView(props: { recordType?: string; queue?: string }) {
       .finally(() => {
         if (n === seq.current) setLoading(false);
       });
-  }, [known, props.recordType, props.queue, applied, sort, offset, tick, t]);
+  }, [known, props.recordType, props.queue, viewFilters, applied, sort, offset, tick, t]);
 
   // Live refresh: several changes in a burst give one reload of the current page.
   const timer = useRef<number | null>(null);
@@ -198,6 +218,17 @@ export function ListView(props: { recordType?: string; queue?: string }) {
   const sortedColumn = columns.find((c) => sortKey(c, rt) === sort.by);
   const canCreate = !queueView && rt !== undefined && session.me.creatableRecordTypes.includes(rt.record);
   const activeFilters = Object.values(applied.filters).some((v) => v !== '') || applied.q.trim() !== '';
+  const pageItems = page?.items ?? [];
+  const pageAllSelected = pageItems.length > 0 && pageItems.every((i) => selected.has(i.id));
+  const select = (items: RecordView[], on: boolean) =>
+    setSelected((old) => {
+      const next = new Map(old);
+      for (const i of items) {
+        if (on) next.set(i.id, i.title ?? i.id);
+        else next.delete(i.id);
+      }
+      return next;
+    });
 
   return (
     <section className="list-view" aria-labelledby="list-title">
@@ -209,6 +240,22 @@ export function ListView(props: { recordType?: string; queue?: string }) {
           </a>
         )}
       </div>
+
+      {views.length > 0 && rt && (
+        <nav className="view-tabs" aria-label={tc('views.label')}>
+          <ul>
+            <li>
+              <a href={href({ name: 'list', recordType: rt.record })} aria-current={props.view === undefined ? 'page' : undefined}>{tc('views.all')}</a>
+            </li>
+            {views.map((v) => (
+              <li key={v.id}>
+                <a href={href({ name: 'list', recordType: rt.record, view: v.id })} aria-current={v.id === props.view ? 'page' : undefined}>{L(v.label)}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      {unknownView && <p role="alert" className="error-box">{tc('views.unknown', { view: props.view })}</p>}
 
       <form className="list-filters" role="search" aria-label={t('list.filtersLabel')} onSubmit={submit}>
         <div className="filter">
@@ -229,6 +276,20 @@ export function ListView(props: { recordType?: string; queue?: string }) {
       {error && <p role="alert" className="error-box">{error}</p>}
       <p className="visually-hidden" aria-live="polite">{notice}</p>
 
+      {selectable && (
+        <div className="bulk-bar" role="group" aria-label={tc('bulk.label')}>
+          <span aria-live="polite">{tc('bulk.selected', { count: selected.size })}</span>
+          <button type="button" className="secondary" onClick={() => select(pageItems, true)} disabled={pageItems.length === 0 || pageAllSelected}>{tc('bulk.selectPage')}</button>
+          <button type="button" className="secondary" onClick={() => setSelected(new Map())} disabled={selected.size === 0}>{tc('bulk.clear')}</button>
+          {bulkMerge && (
+            <button type="button" onClick={() => setMerging(true)} disabled={selected.size === 0 || merging} aria-expanded={merging}>{tc('bulk.merge')}</button>
+          )}
+        </div>
+      )}
+      {merging && selected.size > 0 && (
+        <BulkMerge selected={[...selected].map(([id, title]) => ({ id, title }))} onClose={() => setMerging(false)} />
+      )}
+
       {page === null && loading ? (
         <p role="status">{t('loading')}</p>
       ) : (
@@ -239,11 +300,17 @@ export function ListView(props: { recordType?: string; queue?: string }) {
               <table className="records" aria-busy={loading}>
                 <caption className="visually-hidden">
                   {title}
+                  {activeView && ` – ${L(activeView.label)}`}
                   {sortedColumn !== undefined && ` – ${t(sort.direction === 'asc' ? 'list.sortedAsc' : 'list.sortedDesc', { column: columnLabel(sortedColumn) })}`}
                   {` – ${range}`}
                 </caption>
                 <thead>
                   <tr>
+                    {selectable && (
+                      <th scope="col" className="select-cell">
+                        <input type="checkbox" aria-label={tc('bulk.selectPage')} checked={pageAllSelected} onChange={(e) => select(pageItems, e.target.checked)} />
+                      </th>
+                    )}
                     {columns.map((c) => {
                       const key = sortKey(c, rt);
                       const active = key !== null && key === sort.by;
@@ -266,6 +333,11 @@ export function ListView(props: { recordType?: string; queue?: string }) {
                 <tbody>
                   {page.items.map((item) => (
                     <tr key={item.id}>
+                      {selectable && (
+                        <td className="select-cell">
+                          <input type="checkbox" aria-label={tc('bulk.select', { title: item.title ?? item.id })} checked={selected.has(item.id)} onChange={(e) => select([item], e.target.checked)} />
+                        </td>
+                      )}
                       {columns.map((c) => (
                         <td key={c}>
                           {c === titleColumn ? <a href={href({ name: 'record', id: item.id })}>{cell(c, item) || item.title || item.id}</a> : cell(c, item)}

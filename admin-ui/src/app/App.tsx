@@ -7,6 +7,9 @@ import { LANGUAGES, setLanguage, useLocalized } from '../i18n';
 import { ListView } from '../agent/ListView';
 import { RecordPage } from '../agent/RecordPage';
 import { NewRecordPage } from '../agent/NewRecordPage';
+import { ImportPage } from '../census/ImportPage';
+import { SignaturesPage } from '../census/SignaturesPage';
+import { canImport, canSign } from '../census/census-api';
 import { href, navigate, useRoute } from './router';
 import { useCasePop } from '../realtime/socket';
 import { SessionContext, useSession, type DeskForm, type Session } from './session';
@@ -121,6 +124,16 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                     <a href={href({ name: 'new', recordType: d.record, desk: d.id })} aria-current={route.name === 'new' && route.desk === d.id ? 'page' : undefined}>{L(d.label)}</a>
                   </li>
                 ))}
+                {canImport(s.me) && (
+                  <li>
+                    <a href={href({ name: 'census-import' })} aria-current={route.name === 'census-import' ? 'page' : undefined}>{t('census:nav.import')}</a>
+                  </li>
+                )}
+                {canSign(s.me) && (
+                  <li>
+                    <a href={href({ name: 'census-signatures' })} aria-current={route.name === 'census-signatures' ? 'page' : undefined}>{t('census:nav.signatures')}</a>
+                  </li>
+                )}
                 {s.me.admin && (
                   <li>
                     <a href={href({ name: 'studio' })} aria-current={route.name === 'studio' ? 'page' : undefined}>{t('nav.studio')}</a>
@@ -145,7 +158,9 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                 <p>{t('home.intro')}</p>
               </section>
             )}
-            {route.name === 'list' && <ListView key={`t:${route.recordType}`} recordType={route.recordType} />}
+            {route.name === 'list' && <ListView key={`t:${route.recordType}:${route.view ?? ''}`} recordType={route.recordType} view={route.view} />}
+            {route.name === 'census-import' && <ImportPage />}
+            {route.name === 'census-signatures' && <SignaturesPage />}
             {route.name === 'queue' && <ListView key={`q:${route.queue}`} queue={route.queue} />}
             {route.name === 'record' && <RecordPage key={route.id} id={route.id} />}
             {route.name === 'new' && <NewRecordPage key={`${route.recordType}:${route.desk ?? ''}`} recordType={route.recordType} desk={route.desk} />}

@@ -3,11 +3,13 @@ import { useEffect, useState } from 'react';
 /** Hash routes: the server serves one page, and a reload keeps the place. */
 export type Route =
   | { name: 'home' }
-  | { name: 'list'; recordType: string; queue?: string }
+  | { name: 'list'; recordType: string; queue?: string; view?: string }
   | { name: 'queue'; queue: string }
   | { name: 'record'; id: string }
   | { name: 'new'; recordType: string; desk?: string }
   | { name: 'studio'; file?: string }
+  | { name: 'census-import' }
+  | { name: 'census-signatures' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -20,7 +22,12 @@ export function parseRoute(hash: string): Route {
     const desk = params.get('desk');
     return desk ? { name: 'new', recordType: parts[1], desk } : { name: 'new', recordType: parts[1] };
   }
-  if (parts[0] === 'records' && parts[1]) return { name: 'list', recordType: parts[1] };
+  if (parts[0] === 'records' && parts[1]) {
+    const view = params.get('view');
+    return view ? { name: 'list', recordType: parts[1], view } : { name: 'list', recordType: parts[1] };
+  }
+  if (parts[0] === 'census' && parts[1] === 'import') return { name: 'census-import' };
+  if (parts[0] === 'census' && parts[1] === 'signatures') return { name: 'census-signatures' };
   if (parts[0] === 'queues' && parts[1]) return { name: 'queue', queue: parts[1] };
   if (parts[0] === 'record' && parts[1]) return { name: 'record', id: parts[1] };
   if (parts[0] === 'studio') return parts[1] ? { name: 'studio', file: parts.slice(1).join('/') } : { name: 'studio' };
@@ -30,7 +37,9 @@ export function parseRoute(hash: string): Route {
 export function href(route: Route): string {
   switch (route.name) {
     case 'home': return '#/';
-    case 'list': return `#/records/${encodeURIComponent(route.recordType)}`;
+    case 'list': return `#/records/${encodeURIComponent(route.recordType)}${route.view ? `?view=${encodeURIComponent(route.view)}` : ''}`;
+    case 'census-import': return '#/census/import';
+    case 'census-signatures': return '#/census/signatures';
     case 'queue': return `#/queues/${encodeURIComponent(route.queue)}`;
     case 'record': return `#/record/${encodeURIComponent(route.id)}`;
     case 'new': return `#/records/${encodeURIComponent(route.recordType)}/new${route.desk ? `?desk=${encodeURIComponent(route.desk)}` : ''}`;

@@ -1,6 +1,6 @@
 /**
  * Interface texts in French and Dutch (complete) and English. One JSON file per language and
- * area (common, agent, studio), so each screen's texts live together. Pack texts (labels of
+ * area (common, agent, studio, census), so each screen's texts live together. Pack texts (labels of
  * fields, states, events) come from the pack itself: see `useLocalized`.
  */
 import i18n from 'i18next';
@@ -15,18 +15,21 @@ import enAgent from './locales/en/agent.json';
 import frStudio from './locales/fr/studio.json';
 import nlStudio from './locales/nl/studio.json';
 import enStudio from './locales/en/studio.json';
+import frCensus from './locales/fr/census.json';
+import nlCensus from './locales/nl/census.json';
+import enCensus from './locales/en/census.json';
 
 export const LANGUAGES: Lang[] = ['fr', 'nl', 'en'];
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { common: frCommon, agent: frAgent, studio: frStudio },
-    nl: { common: nlCommon, agent: nlAgent, studio: nlStudio },
-    en: { common: enCommon, agent: enAgent, studio: enStudio },
+    fr: { common: frCommon, agent: frAgent, studio: frStudio, census: frCensus },
+    nl: { common: nlCommon, agent: nlAgent, studio: nlStudio, census: nlCensus },
+    en: { common: enCommon, agent: enAgent, studio: enStudio, census: enCensus },
   },
   lng: 'fr',
   fallbackLng: false,
-  ns: ['common', 'agent', 'studio'],
+  ns: ['common', 'agent', 'studio', 'census'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   // A missing key shows as the key itself; the NL end-to-end test fails on any.
