@@ -157,6 +157,26 @@ describe('the shipped census dossier process', () => {
     });
   });
 
+  it('still takes the payment data read back from Onyx once closed, and nothing else', () => {
+    const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
+    const closed = applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'matches' }));
+    expect(closed.summary.done).toBe(true);
+    const update = (fields: Record<string, unknown>) => applyEvent(census, closed.snapshot, { type: 'update', actor: manager, data: { fields }, at: '2027-02-01T10:00:00Z' });
+    const paid = update({ onyx_article: '2026/0042', tax_paid_amount: 350, tax_paid_on: '2027-01-28' });
+    expect(paid.summary).toMatchObject({ done: true, states: ['closed-matching'] });
+    expect(paid.changes.map((c) => c.field).sort()).toEqual(['onyx_article', 'tax_paid_amount', 'tax_paid_on']);
+    try {
+      update({ company_name: 'Autre nom', arrears: 10 });
+      throw new Error('expected a refusal');
+    } catch (e) {
+      const fields = (e as { fieldErrors: Record<string, { code: string; nl: string }> }).fieldErrors;
+      expect(Object.keys(fields)).toEqual(['company_name']);
+      expect(fields['company_name']).toMatchObject({ code: 'closed-record', nl: expect.stringContaining('afgesloten') });
+    }
+    expect(() => update({ arrears: -5 })).toThrow(/invalid field/);
+    expect(() => applyEvent(census, closed.snapshot, ev('prepare', agent))).toThrow(/not allowed now/);
+  });
+
   it('refuses an event that does not exist in the current state', () => {
     expect(() => applyEvent(census, created.snapshot, ev('set-tax', manager))).toThrow(/not allowed now/);
   });

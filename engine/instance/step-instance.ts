@@ -216,7 +216,7 @@ export function startInstance(p: CompiledProcess, fields: Record<string, unknown
 
 /** The events that exist in the current state (before roles and guards). */
 export function availableEvents(p: CompiledProcess, snap: InstanceSnapshot): string[] {
-  if (snap.status === 'done') return [];
+  if (snap.status === 'done') return closedUpdatable(p, snap).length > 0 ? ['update'] : [];
   const out = new Set<string>(['update']);
   if (snap.context.queue) out.add('take');
   for (const name of activeStates(snap.value)) {
@@ -254,7 +254,36 @@ export function eventFieldDefs(p: CompiledProcess, type: string): Record<string,
   return p.definition.events?.[type]?.fields ?? {};
 }
 
+/** The fields a closed record still accepts (its final state's `updatable`), none otherwise. */
+export function closedUpdatable(p: CompiledProcess, snap: InstanceSnapshot): string[] {
+  if (snap.status !== 'done') return [];
+  return activeStates(snap.value).flatMap((n) => p.states.get(n)?.def.updatable ?? []);
+}
+
+/**
+ * An `update` of a closed record: the machine is done and takes no more events, so the fields
+ * its final state lists are written directly; any other field is refused, naming it.
+ */
+function applyClosedUpdate(p: CompiledProcess, snap: InstanceSnapshot, event: EngineEvent): StepOutcome {
+  const allowed = new Set(closedUpdatable(p, snap));
+  const changes = (event.data['fields'] ?? {}) as Record<string, unknown>;
+  const refused = Object.keys(changes).filter((k) => !allowed.has(k) && p.record.fields[k] !== undefined);
+  if (refused.length > 0) {
+    const errors: Record<string, { code: string; fr: string; nl: string; en: string }> = {};
+    for (const k of refused) {
+      errors[k] = { code: 'closed-record', fr: `Le dossier est clôturé : « ${k} » ne peut plus être modifié.`, nl: `Het dossier is afgesloten: "${k}" kan niet meer worden gewijzigd.`, en: `The record is closed: "${k}" can no longer be changed.` };
+    }
+    throw validationError(errors);
+  }
+  const write = validateRecordWrite(p.record.fields, snap.context.fields, changes, { creating: false });
+  if (!write.ok) throw validationError(write.errors);
+  const full: EngineEvent = { ...event, data: { fields: write.values } };
+  const snapshot: InstanceSnapshot = { ...snap, context: computeFields(p, { ...snap.context, fields: write.values }, full) };
+  return { snapshot, summary: summarise(p, snapshot), changes: diff(snap.context.fields, snapshot.context.fields), timersSet: [], timersCancelled: [], effects: [] };
+}
+
 export function applyEvent(p: CompiledProcess, snap: InstanceSnapshot, event: EngineEvent): StepOutcome {
+  if (snap.status === 'done' && event.type === 'update' && closedUpdatable(p, snap).length > 0) return applyClosedUpdate(p, snap, event);
   const now = Date.parse(event.at);
   const isTimer = event.type.startsWith('timer:');
   let data = event.data;

@@ -124,6 +124,8 @@ export interface StateDefinition {
   entry?: ActionDefinition[];
   exit?: ActionDefinition[];
   approval?: ApprovalDefinition;
+  /** Final states only: fields still written after the record is closed (e.g. payments read back from the tax software). */
+  updatable?: string[];
 }
 
 export interface EventDefinition {

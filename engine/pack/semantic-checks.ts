@@ -375,6 +375,10 @@ function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemC
       else if (!s.states[s.initial]) c.add(file, `${base}/initial`, 'bad-initial', { state: s.initial, known: known(Object.keys(s.states)) });
     }
     if (s.status !== undefined && !p.statuses[s.status]) c.add(file, `${base}/status`, 'unknown-reference', { kind: 'status', id: s.status, known: known(Object.keys(p.statuses)) });
+    (s.updatable ?? []).forEach((f, i) => {
+      if (s.type !== 'final') c.add(file, `${base}/updatable`, 'updatable-not-final', { state: info.name });
+      else if (!record?.fields[f] || record.fields[f]?.computed !== undefined) c.add(file, `${base}/updatable/${i}`, 'unknown-field', { record: `${p.record} (writable fields)`, field: f });
+    });
     if (!s.states) {
       let cur: StateInfo | undefined = info;
       let status: string | undefined;
