@@ -20,6 +20,7 @@ import type { RecordStore } from './ports/record-store.port';
 import { OutboxWorker } from './scheduler/outbox-worker';
 import { TimerScheduler } from './scheduler/timer-scheduler';
 import { effectHandlers } from './services/effect-handlers';
+import { mailSettings } from './services/mail-out';
 import { facebookHandlers } from './services/facebook-reply.handler';
 import { GroupCommitter } from './services/group-committer';
 import { PacksService } from './services/packs.service';
@@ -80,7 +81,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const userListeners = new Set<(n: UserNotification) => void>();
   const timers = new TimerScheduler(store, records, clock, owner, { pollMs: config.timerPollMs, leaseMs: 60_000, batch: 200, log });
-  const outbox = new OutboxWorker(store, { ...effectHandlers({ store, packs, records, adapters: {} }), ...facebookHandlers({ store, records, config, clock }) }, clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
+  const outbox = new OutboxWorker(store, { ...effectHandlers({ store, packs, records, adapters: {}, mail: mailSettings(config) }), ...facebookHandlers({ store, records, config, clock }) }, clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
   // Demo CA and the demo signers' PKCS#12 files (census letters, TR-23); kept across restarts.
   if (config.seedDemo) await ensureDemoCertificates(config);
@@ -94,8 +95,8 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
       return () => userListeners.delete(l);
     },
     close: async () => {
-      timers.stop();
-      outbox.stop();
+      // A timer firing or a mail being relayed finishes before the file closes.
+      await Promise.all([timers.stop(), outbox.stop()]);
       // Let a batch in flight commit before the file closes.
       await new Promise((r) => setImmediate(r));
       store.close();
@@ -103,7 +104,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   };
 }
 
-interface DemoUser { id: string; username: string; password: string; displayName: string; roles: string[]; language: 'fr' | 'nl' | 'en' }
+interface DemoUser { id: string; username: string; password: string; displayName: string; roles: string[]; language: 'fr' | 'nl' | 'en'; email?: string }
 interface DemoRecord { type: string; by: string; fields: Record<string, unknown>; events?: Array<{ type: string; by: string; data?: Record<string, unknown> }> }
 
 async function seedDemo(dir: string, deps: { store: RecordStore; auth: AuthService; records: RecordsService }): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   InstanceQuery,
   InstanceRow,
   MessageRow,
+  NoteRow,
   OutboxRow,
   PackVersionRow,
   RecordStore,
@@ -63,6 +64,29 @@ CREATE INDEX IF NOT EXISTS messages_record ON messages(record_id, at);
 
 CREATE TABLE IF NOT EXISTS applied_keys (key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
 `;
+
+// Work notes (TR-6/7): earlier texts stay in `revisions` (JSON); the key makes a retried add
+// (an offline device syncing twice) store one note. NULL keys never collide in a UNIQUE index.
+const NOTES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS notes (
+  id TEXT PRIMARY KEY, record_id TEXT NOT NULL, author TEXT NOT NULL, text TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, version INTEGER NOT NULL,
+  revisions TEXT NOT NULL, idempotency_key TEXT
+);
+CREATE INDEX IF NOT EXISTS notes_record ON notes(record_id, created_at);
+CREATE UNIQUE INDEX IF NOT EXISTS notes_idempotency ON notes(record_id, author, idempotency_key);
+`;
+
+// Calendar feed tokens (TR-30): one per user, hashed; a new one replaces (revokes) the old.
+const CALENDAR_TOKENS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS calendar_tokens (user_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+interface NoteDbRow { id: string; record_id: string; author: string; text: string; created_at: string; updated_at: string; updated_by: string; version: number; revisions: string }
+const toNote = (r: NoteDbRow): NoteRow => ({
+  id: r.id, recordId: r.record_id, author: r.author, text: r.text, createdAt: r.created_at, updatedAt: r.updated_at,
+  updatedBy: r.updated_by, version: r.version, revisions: JSON.parse(r.revisions) as NoteRow['revisions'],
+});
 
 interface InstanceDbRow {
   id: string; record_type: string; process: string; pack_id: string; pack_version: number; xstate_version: string;
@@ -120,6 +144,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA);
+  db.exec(NOTES_SCHEMA);
+  db.exec(CALENDAR_TOKENS_SCHEMA);
   // One message per Message-ID (many have none): two processes receiving the same mail at once
   // cannot both store it; the loser's transaction fails and its sender retries. A store made
   // before this rule that already holds duplicates keeps a plain index rather than not starting.
@@ -133,6 +159,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const deliveryColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('deliveries')").all().map((c) => c.name);
   if (!deliveryColumns.includes('key')) db.exec('ALTER TABLE deliveries ADD COLUMN key TEXT');
   db.exec('CREATE UNIQUE INDEX IF NOT EXISTS deliveries_key ON deliveries(key)');
+  // Stores made before users had an email address (alerts by mail, TR-17) get the column.
+  const userColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('users')").all().map((c) => c.name);
+  if (!userColumns.includes('email')) db.exec('ALTER TABLE users ADD COLUMN email TEXT');
 
   const st = {
     getInstance: db.prepare<[string], InstanceDbRow>('SELECT * FROM instances WHERE id = ?'),
@@ -155,9 +184,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     savePack: db.prepare('INSERT OR REPLACE INTO packs (pack_id, version, status, files, created_at, created_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     supersede: db.prepare("UPDATE packs SET status = 'superseded' WHERE pack_id = ? AND status = 'published'"),
     publish: db.prepare("UPDATE packs SET status = 'published', published_at = ? WHERE pack_id = ? AND version = ?"),
-    upsertUser: db.prepare('INSERT INTO users (id, username, display_name, password_hash, roles, language) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username=excluded.username, display_name=excluded.display_name, password_hash=excluded.password_hash, roles=excluded.roles'),
-    userByName: db.prepare<[string], { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }>('SELECT * FROM users WHERE username = ?'),
-    userById: db.prepare<[string], { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }>('SELECT * FROM users WHERE id = ?'),
+    upsertUser: db.prepare('INSERT INTO users (id, username, display_name, password_hash, roles, language, email) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET username=excluded.username, display_name=excluded.display_name, password_hash=excluded.password_hash, roles=excluded.roles, email=excluded.email'),
+    userByName: db.prepare<[string], { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language']; email: string | null }>('SELECT * FROM users WHERE username = ?'),
+    userById: db.prepare<[string], { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language']; email: string | null }>('SELECT * FROM users WHERE id = ?'),
     setLanguage: db.prepare('UPDATE users SET language = ? WHERE id = ?'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
     getSession: db.prepare<[string, number], { user_id: string }>('SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?'),
@@ -170,6 +199,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     release: db.prepare('RELEASE event'),
     rollbackTo: db.prepare('ROLLBACK TO event'),
     deliveries: db.prepare<[string, number], { id: number; at: string; body: string }>('SELECT * FROM deliveries WHERE kind = ? ORDER BY id DESC LIMIT ?'),
+    deliveryByKey: db.prepare<[string], { id: number; at: string; body: string }>('SELECT * FROM deliveries WHERE key = ?'),
+  };
+
+  const notes = {
+    insert: db.prepare(`INSERT OR IGNORE INTO notes (id, record_id, author, text, created_at, updated_at, updated_by, version, revisions, idempotency_key)
+      VALUES (@id, @record_id, @author, @text, @created_at, @updated_at, @updated_by, @version, @revisions, @idempotency_key)`),
+    byKey: db.prepare<[string, string, string], NoteDbRow>('SELECT * FROM notes WHERE record_id = ? AND author = ? AND idempotency_key = ?'),
+    get: db.prepare<[string], NoteDbRow>('SELECT * FROM notes WHERE id = ?'),
+    list: db.prepare<[string], NoteDbRow>('SELECT * FROM notes WHERE record_id = ? ORDER BY created_at, rowid'),
+    update: db.prepare('UPDATE notes SET text = ?, updated_at = ?, updated_by = ?, version = ?, revisions = ? WHERE id = ? AND version = ?'),
   };
 
   const UPDATABLE = ['title', 'snapshot', 'status', 'reason', 'step', 'states', 'owner', 'queue', 'team', 'done', 'version', 'updated_at'] as const;
@@ -223,8 +262,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   };
 
-  const mapUser = (r: { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }): UserRow => ({
-    id: r.id, username: r.username, displayName: r.display_name, passwordHash: r.password_hash, roles: JSON.parse(r.roles) as string[], language: r.language,
+  const mapUser = (r: { id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language']; email: string | null }): UserRow => ({
+    id: r.id, username: r.username, displayName: r.display_name, passwordHash: r.password_hash, roles: JSON.parse(r.roles) as string[], language: r.language, email: r.email ?? null,
   });
 
   const store: RecordStore = {
@@ -310,7 +349,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         st.supersede.run(packId);
         st.publish.run(at, packId, version);
       }).immediate(),
-    upsertUser: (u) => void st.upsertUser.run(u.id, u.username, u.displayName, u.passwordHash, JSON.stringify(u.roles), u.language),
+    upsertUser: (u) => void st.upsertUser.run(u.id, u.username, u.displayName, u.passwordHash, JSON.stringify(u.roles), u.language, u.email ?? null),
     getUserByName: (name) => {
       const r = st.userByName.get(name);
       return r ? mapUser(r) : null;
@@ -319,7 +358,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       const r = st.userById.get(id);
       return r ? mapUser(r) : null;
     },
-    listUsers: () => (db.prepare('SELECT * FROM users ORDER BY display_name').all() as Array<{ id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language'] }>).map(mapUser),
+    listUsers: () => (db.prepare('SELECT * FROM users ORDER BY display_name').all() as Array<{ id: string; username: string; display_name: string; password_hash: string; roles: string; language: UserRow['language']; email: string | null }>).map(mapUser),
     setUserLanguage: (id, lang) => void st.setLanguage.run(lang, id),
     createSession: (h, u, exp) => void st.createSession.run(h, u, exp),
     getSession: (h, now) => {
@@ -328,6 +367,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     deleteSession: (h) => void st.deleteSession.run(h),
     recordDelivery: (kind, key, row) => st.delivery.run(kind, new Date().toISOString(), JSON.stringify({ key, ...row }), key).changes === 1,
+    getDelivery: (key) => {
+      const r = st.deliveryByKey.get(key);
+      return r ? { id: r.id, at: r.at, ...(JSON.parse(r.body) as Record<string, unknown>) } : null;
+    },
     listDeliveries: (kind, limit) => st.deliveries.all(kind, limit).map((r) => ({ id: r.id, at: r.at, ...(JSON.parse(r.body) as Record<string, unknown>) })),
     findRecordByMessageId: (ids) => {
       if (ids.length === 0) return null;
@@ -335,6 +378,26 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return r?.record_id ?? null;
     },
     listMessages: (recordId) => st.messagesOf.all(recordId).map((r) => JSON.parse(r.body) as MessageRow),
+    insertNote: (n, key) =>
+      db.transaction(() => {
+        const inserted = notes.insert.run({
+          id: n.id, record_id: n.recordId, author: n.author, text: n.text, created_at: n.createdAt, updated_at: n.updatedAt,
+          updated_by: n.updatedBy, version: n.version, revisions: JSON.stringify(n.revisions), idempotency_key: key,
+        }).changes === 1;
+        if (inserted || key === null) return { row: n, created: inserted };
+        const existing = notes.byKey.get(n.recordId, n.author, key);
+        if (!existing) throw new Error(`note ${n.id} was neither inserted nor found under its key`);
+        return { row: toNote(existing), created: false };
+      }).immediate(),
+    getNote: (id) => {
+      const r = notes.get.get(id);
+      return r ? toNote(r) : null;
+    },
+    listNotes: (recordId) => notes.list.all(recordId).map(toNote),
+    updateNote: (n, expected) => notes.update.run(n.text, n.updatedAt, n.updatedBy, n.version, JSON.stringify(n.revisions), n.id, expected).changes === 1,
+    setCalendarToken: (userId, tokenHash, at) =>
+      void db.prepare('INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at').run(userId, tokenHash, at),
+    userOfCalendarToken: (tokenHash) => (db.prepare('SELECT user_id FROM calendar_tokens WHERE token_hash = ?').get(tokenHash) as { user_id: string } | undefined)?.user_id ?? null,
     close: () => db.close(),
   };
   return store;

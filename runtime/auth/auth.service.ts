@@ -23,13 +23,14 @@ export class AuthService {
     private readonly sessionHours: number,
   ) {}
 
-  async ensureUser(u: { id: string; username: string; displayName: string; password: string; roles: string[]; language: UserRow['language'] }): Promise<void> {
+  async ensureUser(u: { id: string; username: string; displayName: string; password: string; roles: string[]; language: UserRow['language']; email?: string | null }): Promise<void> {
     const existing = this.store.getUser(u.id);
+    const email = u.email ?? null;
     if (existing && (await argon2.verify(existing.passwordHash, u.password).catch(() => false))) {
-      if (JSON.stringify(existing.roles) === JSON.stringify(u.roles) && existing.displayName === u.displayName) return;
+      if (JSON.stringify(existing.roles) === JSON.stringify(u.roles) && existing.displayName === u.displayName && (existing.email ?? null) === email) return;
     }
     const passwordHash = existing && (await argon2.verify(existing.passwordHash, u.password).catch(() => false)) ? existing.passwordHash : await argon2.hash(u.password, { type: argon2.argon2id });
-    this.store.upsertUser({ id: u.id, username: u.username, displayName: u.displayName, passwordHash, roles: u.roles, language: existing?.language ?? u.language });
+    this.store.upsertUser({ id: u.id, username: u.username, displayName: u.displayName, passwordHash, roles: u.roles, language: existing?.language ?? u.language, email });
   }
 
   /** Returns a session token, or null for a wrong name or password (never says which). */

@@ -50,6 +50,22 @@ export interface Config {
   demoCertPassword: string;
   /** Tax regulation texts attached to census letters: `<regulation id>.<fr|nl>.pdf`. */
   regulationsDir: string;
+  /** SMTP relay for outgoing mail (`smtp://host:port`, `smtps://user:pass@host:465`); '' = kept in the local outbox only (MAIL_RELAY_URL). */
+  mailRelayUrl: string;
+  /** Sender of mails from records whose type has no mailbox in channels.yaml, e.g. census dossiers (MAIL_FROM). */
+  mailFrom: string;
+  /** Sender of alerts mailed to staff (MAIL_ALERT_FROM). */
+  mailAlertFrom: string;
+  /** Base URL of the app, for links in alerts (PUBLIC_URL); '' = no link. */
+  publicUrl: string;
+  /** XYZ tile template of the dossier map and its attribution (MAP_TILE_URL, MAP_ATTRIBUTION). */
+  mapTileUrl: string;
+  mapAttribution: string;
+  /** Nominatim-protocol search endpoint (GEOCODER_URL); '' = no map. */
+  geocoderUrl: string;
+  /** Time allowed to the geocoder per request, and the least time between two requests (Nominatim's policy: 1 per second). */
+  geocoderTimeoutMs: number;
+  geocoderMinIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,5 +114,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     certificatesDir: env['CERTIFICATES_DIR'] ? resolve(cwd, env['CERTIFICATES_DIR']) : resolve(dataDir, 'certificates'),
     demoCertPassword: env['DEMO_CERT_PASSWORD'] ?? 'civic-flow-demo-certificate',
     regulationsDir: resolve(cwd, env['REGULATIONS_DIR'] ?? 'examples/regulations'),
+    mailRelayUrl: relayUrl(env['MAIL_RELAY_URL'] ?? ''),
+    mailFrom: env['MAIL_FROM'] || 'taxes@commune.example.brussels',
+    mailAlertFrom: env['MAIL_ALERT_FROM'] || 'no-reply@commune.example.brussels',
+    publicUrl: (env['PUBLIC_URL'] ?? '').replace(/\/+$/, ''),
+    mapTileUrl: tileTemplate(env['MAP_TILE_URL'] || 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+    mapAttribution: env['MAP_ATTRIBUTION'] || '© OpenStreetMap contributors',
+    geocoderUrl: env['GEOCODER_URL'] ?? 'https://nominatim.openstreetmap.org/search',
+    geocoderTimeoutMs: int(env, 'GEOCODER_TIMEOUT_MS', 5000, 100, 60_000),
+    geocoderMinIntervalMs: int(env, 'GEOCODER_MIN_INTERVAL_MS', 1000, 0, 60_000),
   };
+}
+
+/** A relay URL must be smtp(s)://; a typo fails the start rather than every mail later. */
+function relayUrl(raw: string): string {
+  if (raw === '') return '';
+  if (!/^smtps?:\/\/[^\s/]+/.test(raw)) throw new ConfigError(`MAIL_RELAY_URL=${raw} must look like smtp://host:port or smtps://user:password@host:465`);
+  return raw;
+}
+
+/** The tile template must be http(s) and name {z}, {x} and {y}. */
+function tileTemplate(raw: string): string {
+  if (!/^https?:\/\//.test(raw) || !['{z}', '{x}', '{y}'].every((p) => raw.includes(p))) throw new ConfigError(`MAP_TILE_URL=${raw} must be an http(s) URL with {z}, {x} and {y}`);
+  return raw;
 }

@@ -77,7 +77,9 @@ export function createApp(deps: AppDeps): express.Express {
   if (trust) app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust);
   // No upgrade-insecure-requests: the embedded default is served over plain HTTP on the
   // commune's network or loopback; TLS is the reverse proxy's job.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // The dossier map's tiles come from the configured tile server (MAP_TILE_URL): its origin may serve images.
+  const tileOrigins = deps.mountContext ? tileOriginsOf(deps.mountContext.config.mapTileUrl) : [];
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', ...tileOrigins] } } }));
 
   const actorOf = actorOfRequest;
   const requireAdmin = (req: AuthedRequest): Actor => {
@@ -338,4 +340,18 @@ export function createApp(deps: AppDeps): express.Express {
     );
   });
   return app;
+}
+
+/** The origins of an XYZ tile template; `{s}` stands for the a, b and c sub-domains. */
+export function tileOriginsOf(template: string): string[] {
+  const subdomains = template.includes('{s}') ? ['a', 'b', 'c'] : [''];
+  const origins = new Set<string>();
+  for (const s of subdomains) {
+    try {
+      origins.add(new URL(template.replace('{s}', s).replace(/\{[a-z]+\}/g, '0')).origin);
+    } catch {
+      // A template that is no URL adds no origin (config.ts refuses them at start anyway).
+    }
+  }
+  return [...origins];
 }

@@ -35,5 +35,12 @@ import { kboMount } from './kbo.routes';
 import { signatureMount } from './signature.routes';
 import { mergeMount } from './merge.routes';
 import { importsMount } from './imports.routes';
+import { locationMount } from './location.routes';
+import { notesMount } from './notes.routes';
+import { recordFilesMount } from './record-files.routes';
+import { inspectionsMount } from './inspections.routes';
+import { exportsMount } from './exports.routes';
+import { reportsMount } from './reports.routes';
+import { registeredMailMount } from './registered-mail.routes';
 
-export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount, mergeMount, signatureMount, kboMount, importsMount];
+export const MOUNTS: Mount[] = [ctiMount, mailMount, webFormsMount, facebookMount, contactsMount, chatMount, mergeMount, signatureMount, kboMount, importsMount, notesMount, recordFilesMount, locationMount, inspectionsMount, exportsMount, reportsMount, registeredMailMount];

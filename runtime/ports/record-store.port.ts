@@ -88,6 +88,8 @@ export interface UserRow {
   passwordHash: string;
   roles: string[];
   language: 'fr' | 'nl' | 'en';
+  /** Where alerts (process notifications) are also mailed; none: in-app only. */
+  email?: string | null;
 }
 
 export interface InstanceQuery {
@@ -122,6 +124,29 @@ export interface MessageRow {
   html: string | null;
   attachments: Array<{ id: string; name: string; size: number; contentType: string }>;
   at: string;
+}
+
+/** A text of a work note as it was before an edit: who wrote it and when. */
+export interface NoteRevision {
+  text: string;
+  at: string;
+  by: string;
+  version: number;
+}
+
+/** A work note on a record (TR-6/7): the current text, and every earlier text of it. */
+export interface NoteRow {
+  id: string;
+  recordId: string;
+  author: string;
+  text: string;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+  /** 1 when written, +1 per edit: an edit names the version it changes (optimistic concurrency). */
+  version: number;
+  /** Earlier texts, oldest first; empty for a note never edited. */
+  revisions: NoteRevision[];
 }
 
 export interface StoreTx {
@@ -177,12 +202,34 @@ export interface RecordStore {
 
   /** Local mail and notification sinks (the embedded default delivery). */
   /** Keeps a delivery once per key: false when that key was already delivered. */
-  recordDelivery(kind: 'mail' | 'notification', key: string, row: Record<string, unknown>): boolean;
+  recordDelivery(kind: 'mail' | 'notification' | 'relayed', key: string, row: Record<string, unknown>): boolean;
+  /** The delivery kept under this key (keys are unique across kinds), or null. */
+  getDelivery(key: string): Record<string, unknown> | null;
   listDeliveries(kind: 'mail' | 'notification', limit: number): Array<Record<string, unknown>>;
 
   /** The record a message belongs to, from any of the given Message-IDs. */
   findRecordByMessageId(messageIds: string[]): string | null;
   listMessages(recordId: string): MessageRow[];
+
+  /**
+   * Work notes (TR-6/7). `insertNote` keeps one note per (record, author, idempotency key):
+   * a retried add returns the note stored the first time instead of a second one.
+   */
+  insertNote(row: NoteRow, idempotencyKey: string | null): { row: NoteRow; created: boolean };
+  getNote(id: string): NoteRow | null;
+  /** Notes of a record, oldest first. */
+  listNotes(recordId: string): NoteRow[];
+  /** Writes `row` if the stored note is still at `expectedVersion`; false when another edit won. */
+  updateNote(row: NoteRow, expectedVersion: number): boolean;
+
+  /**
+   * Personal calendar feed tokens (TR-30): calendar apps cannot log in, so a user's .ics feed
+   * URL carries a secret, kept here only as its hash. One per user: setting a new one revokes
+   * the old one.
+   */
+  setCalendarToken(userId: string, tokenHash: string, at: string): void;
+  /** The user id of a feed token's hash; null when unknown or revoked. */
+  userOfCalendarToken(tokenHash: string): string | null;
 
   close(): void;
 }

@@ -10,6 +10,8 @@ export type OutboxHandler = (row: OutboxRow) => Promise<void>;
 export class OutboxWorker {
   private handle: NodeJS.Timeout | null = null;
   private running = false;
+  private stopped = false;
+  private current: Promise<void> = Promise.resolve();
   readonly stats = { done: 0, retried: 0, dead: 0 };
 
   constructor(
@@ -26,21 +28,32 @@ export class OutboxWorker {
     this.handle.unref();
   }
 
-  stop(): void {
+  /** Stops polling and waits for a tick in flight, so the store is not closed under it. */
+  async stop(): Promise<void> {
     if (this.handle) clearInterval(this.handle);
     this.handle = null;
+    this.stopped = true;
+    await this.current;
   }
 
   backoff(attempts: number): number {
     return Math.min(this.options.baseDelayMs * 2 ** attempts, 3_600_000);
   }
 
-  async tick(): Promise<number> {
-    if (this.running) return 0;
+  tick(): Promise<number> {
+    if (this.running || this.stopped) return Promise.resolve(0);
     this.running = true;
+    const run = this.runTick();
+    this.current = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  private async runTick(): Promise<number> {
     try {
       const rows = this.store.claimOutbox(this.clock(), this.owner, this.options.leaseMs, this.options.batch);
       for (const row of rows) {
+        // Stopping: the rows left keep their lease and are picked up again when it expires.
+        if (this.stopped) break;
         const handler = this.handlers[row.kind];
         try {
           if (!handler) throw new Error(`no handler for outbox effect "${row.kind}"`);

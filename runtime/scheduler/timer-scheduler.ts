@@ -10,6 +10,8 @@ import type { RecordsService } from '../services/records.service';
 export class TimerScheduler {
   private handle: NodeJS.Timeout | null = null;
   private running = false;
+  private stopped = false;
+  private current: Promise<void> = Promise.resolve();
   readonly stats = { fired: 0, stale: 0, failed: 0 };
 
   constructor(
@@ -27,14 +29,23 @@ export class TimerScheduler {
     void this.tick();
   }
 
-  stop(): void {
+  /** Stops polling and waits for a tick in flight, so the store is not closed under it. */
+  async stop(): Promise<void> {
     if (this.handle) clearInterval(this.handle);
     this.handle = null;
+    this.stopped = true;
+    await this.current;
   }
 
-  async tick(): Promise<number> {
-    if (this.running) return 0;
+  tick(): Promise<number> {
+    if (this.running || this.stopped) return Promise.resolve(0);
     this.running = true;
+    const run = this.runTick();
+    this.current = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  private async runTick(): Promise<number> {
     try {
       const due = this.store.claimDueTimers(this.clock(), this.owner, this.options.leaseMs, this.options.batch);
       const results = await Promise.allSettled(due.map((t) => this.records.fireTimer(t)));

@@ -1,8 +1,12 @@
 /**
- * Outgoing mail of the contact centre (auto-responses, agents' replies), embedded default:
- * each mail is composed by nodemailer (a stream transport: the real RFC 5322 message, headers
- * included) and kept in the store's deliveries 'mail' — the local outbox an admin reads at
- * GET /api/admin/mail — once per key. A real relay replaces `deliverMail` later.
+ * Outgoing mail (auto-responses, agents' replies, alerts to staff): each mail is composed by
+ * nodemailer (a stream transport: the real RFC 5322 message, headers included) and kept in the
+ * store's deliveries 'mail' — the local outbox an admin reads at GET /api/admin/mail — once per
+ * key. With a relay (MAIL_RELAY_URL), the kept message is then sent over SMTP, byte for byte,
+ * and marked relayed (deliveries 'relayed', key `relayed:<key>`): a relay that is down makes
+ * `deliverMail` throw, so the outbox row that asked for it is retried later; a mail already
+ * marked is never sent again. Only a crash between the relay's "250 OK" and the mark can send
+ * it twice, with the same Message-ID (which receivers use to drop the copy).
  *
  * THE CASE TOKEN. Every outgoing subject carries `[CF-<record id>]` (e.g.
  * "Re: Poubelles [CF-0190c3a4-…]"); a mail whose subject holds a token of an existing record
@@ -12,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Pack } from '../../engine/pack';
+import type { Config } from '../config/config';
 import type { RecordStore } from '../ports/record-store.port';
 
 export type MailLang = 'fr' | 'nl' | 'en';
@@ -75,20 +80,108 @@ export interface OutgoingMail {
   lang: MailLang;
   inReplyTo: string | null;
   references: string[];
-  /** RFC 3834: auto-responses say so, so that other robots do not answer them. */
-  autoSubmitted: 'auto-replied' | null;
-  kind: 'auto-response' | 'agent-reply';
+  /** RFC 3834: auto-responses and alerts say so, so that other robots do not answer them. */
+  autoSubmitted: 'auto-replied' | 'auto-generated' | null;
+  kind: 'auto-response' | 'agent-reply' | 'process' | 'alert';
+  /** Files sent with the mail, e.g. an iCalendar invitation (`text/calendar; method=REQUEST`). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  /** The content as text (kept in the outbox payload as JSON). */
+  content: string;
+  contentType: string;
 }
 
 const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
-/** Composes the mail and keeps it in deliveries 'mail'; false when this key was already delivered. */
-export async function deliverMail(store: RecordStore, m: OutgoingMail): Promise<boolean> {
+/** The SMTP relay the kept mails are sent through. */
+export interface MailRelay {
+  /** Resolves once the relay accepted the message (its reply text); rejects when it did not. */
+  send(envelope: { from: string; to: string[] }, raw: string): Promise<string>;
+}
+
+const relays = new Map<string, MailRelay>();
+
+/** The relay of a `smtp://` / `smtps://` URL (one per URL: transports keep no state between mails). */
+export function smtpRelay(url: string): MailRelay {
+  const known = relays.get(url);
+  if (known) return known;
+  // Short timeouts: a relay that hangs fails this attempt and the outbox tries again later,
+  // rather than holding the worker's lease for minutes.
+  const smtp = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  const relay: MailRelay = {
+    send: async (envelope, raw) => {
+      const info = (await smtp.sendMail({ envelope, raw })) as { response?: string; rejected?: unknown[] };
+      if (Array.isArray(info.rejected) && info.rejected.length > 0) throw new Error(`relay refused ${info.rejected.map(String).join(', ')}`);
+      return info.response ?? '';
+    },
+  };
+  relays.set(url, relay);
+  return relay;
+}
+
+/** How mails leave: the relay (none: kept in the local outbox only) and the senders. */
+export interface MailSettings {
+  relay: MailRelay | null;
+  /** Sender of mails from records whose type has no mailbox in channels.yaml (census dossiers). */
+  from: string;
+  /** Sender of alerts to staff. */
+  alertFrom: string;
+  /** Base URL of the app for the link in alerts; '' = no link. */
+  publicUrl: string;
+}
+
+/**
+ * The pack's mailbox for a record type (channels.yaml): one that attaches incoming mail to that
+ * type (the tax service's mailbox for dossiers), else one that creates it; else `fallback`.
+ */
+export function senderFor(pack: Pack, recordType: string, fallback: string): string {
+  const boxes = Object.entries(pack.channels.mailboxes);
+  return boxes.find(([, m]) => m.attach?.record === recordType)?.[0] ?? boxes.find(([, m]) => m.record === recordType)?.[0] ?? fallback;
+}
+
+/** The settings of a configuration; null: the defaults, without relay (tests of one handler). */
+export function mailSettings(config: Pick<Config, 'mailRelayUrl' | 'mailFrom' | 'mailAlertFrom' | 'publicUrl'> | null): MailSettings {
+  return {
+    relay: config?.mailRelayUrl ? smtpRelay(config.mailRelayUrl) : null,
+    from: config?.mailFrom ?? 'taxes@commune.example.brussels',
+    alertFrom: config?.mailAlertFrom ?? 'no-reply@commune.example.brussels',
+    publicUrl: config?.publicUrl ?? '',
+  };
+}
+
+/**
+ * Composes the mail and keeps it in deliveries 'mail', then sends the kept message through the
+ * relay if there is one and it was not sent yet. Returns false when this key was already kept.
+ * Throws when the relay fails (the caller's outbox row is then retried; the mail stays kept).
+ */
+export async function deliverMail(store: RecordStore, m: OutgoingMail, relay: MailRelay | null = null): Promise<boolean> {
+  const kept = await keepMail(store, m);
+  if (relay) await relayMail(store, m, relay);
+  return kept;
+}
+
+/** Sends the kept message of `m.key` through the relay, once. */
+async function relayMail(store: RecordStore, m: OutgoingMail, relay: MailRelay): Promise<void> {
+  const markKey = `relayed:${m.key}`;
+  if (store.getDelivery(markKey)) return;
+  const keptRow = store.getDelivery(m.key);
+  const raw = typeof keptRow?.['raw'] === 'string' ? keptRow['raw'] : null;
+  if (!raw) throw new Error(`mail ${m.key} is not in the local outbox`);
+  const response = await relay.send({ from: m.from, to: [m.to] }, raw);
+  store.recordDelivery('relayed', markKey, { to: m.to, messageId: m.messageId, recordId: m.recordId, response });
+}
+
+async function keepMail(store: RecordStore, m: OutgoingMail): Promise<boolean> {
+  // Composed once: the kept message (its Date header included) is the one relayed, even on a retry.
+  if (store.getDelivery(m.key)) return false;
   const headers: Record<string, string> = {};
   if (m.autoSubmitted) {
     headers['Auto-Submitted'] = m.autoSubmitted;
     headers['X-Auto-Response-Suppress'] = 'All';
-    headers['Precedence'] = 'auto_reply';
+    headers['Precedence'] = m.autoSubmitted === 'auto-replied' ? 'auto_reply' : 'bulk';
   }
   const info = (await transport.sendMail({
     from: m.from,
@@ -99,6 +192,7 @@ export async function deliverMail(store: RecordStore, m: OutgoingMail): Promise<
     ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
     ...(m.references.length ? { references: m.references } : {}),
     headers: { ...headers, 'Content-Language': m.lang },
+    ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })) } : {}),
   })) as { message: Buffer | string };
   const raw = Buffer.isBuffer(info.message) ? info.message.toString('utf8') : String(info.message);
   return store.recordDelivery('mail', m.key, {

@@ -30,7 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}, clock: (
   mkdirSync(demoDir);
   copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'users.yaml'), join(demoDir, 'users.yaml'));
   const config = loadConfig(
-    { DATA_DIR: dataDir, PACK_DIR, DEMO_DIR: demoDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '50', OUTBOX_POLL_MS: '50', ...env },
+    { DATA_DIR: dataDir, PACK_DIR, DEMO_DIR: demoDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '50', OUTBOX_POLL_MS: '50', GEOCODER_URL: '', ...env },
     REPO_ROOT,
   );
   const runtime = await startServer(config, clock);

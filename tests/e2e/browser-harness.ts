@@ -39,7 +39,8 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { withDemoRecords?: boolean; clock?: () => number } = {}): Promise<E2E> {
+/** `env` adds settings; the map's geocoder is off unless a test gives one (no request leaves the machine). */
+export async function startE2E(options: { withDemoRecords?: boolean; clock?: () => number; env?: Record<string, string> } = {}): Promise<E2E> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does it)`);
   ensureUiBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -48,7 +49,7 @@ export async function startE2E(options: { withDemoRecords?: boolean; clock?: () 
   mkdirSync(demo);
   copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'users.yaml'), join(demo, 'users.yaml'));
   if (options.withDemoRecords) copyFileSync(join(REPO_ROOT, 'examples', 'brussels-demo', 'records.yaml'), join(demo, 'records.yaml'));
-  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: demo, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '100', OUTBOX_POLL_MS: '100' }, REPO_ROOT), options.clock);
+  const server = await startServer(loadConfig({ DATA_DIR: join(root, 'data'), DEMO_DIR: demo, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'silent', TIMER_POLL_MS: '100', OUTBOX_POLL_MS: '100', GEOCODER_URL: '', ...options.env }, REPO_ROOT), options.clock);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

@@ -1,5 +1,7 @@
 /**
- * The case's messages in the 360° view (mails in and out), and the agent's reply form.
+ * The record's messages in the 360° view (mails in and out), and the agent's mail form: a
+ * reply to the citizen of a case, or a mail to the business of a census dossier (TR-16, TR-19)
+ * at its contact email, with the record type's templates and a preview of the mail as sent.
  * Text first; the sender's HTML (already sanitised by the server) only on request, in a
  * sandboxed iframe (sandbox="": no scripts, no forms, an opaque origin). Attachments are
  * downloads, never shown inline.
@@ -33,12 +35,23 @@ interface MailTemplate {
   body: LocalizedText;
 }
 
+interface MailPreview {
+  from: string;
+  to: string;
+  subject: string;
+  body: string;
+  language: string;
+}
+
+/** Who the mail goes to: the citizen of a case (`from_email`), or the business of a dossier (`contact_email`). */
+export type MailAudience = 'citizen' | 'business';
+
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** `mailCapable`: the record type can be answered by mail (it has a `from_email` field). */
-export function MessagesPanel({ record, mailCapable, onSent }: { record: RecordView; mailCapable: boolean; onSent?: () => void }) {
+/** `mailCapable`: the record type can be written to by mail (it has a `from_email` or `contact_email` field). */
+export function MessagesPanel({ record, mailCapable, audience = 'citizen', onSent }: { record: RecordView; mailCapable: boolean; audience?: MailAudience; onSent?: () => void }) {
   const { t } = useTranslation('agent');
   const [items, setItems] = useState<MessageItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -63,7 +76,7 @@ export function MessagesPanel({ record, mailCapable, onSent }: { record: RecordV
   const mayAnswer = record.events?.some((e) => e.type === 'update') ?? false;
 
   const mayReply = mailCapable && (record.events?.some((e) => e.type === 'update') ?? false);
-  // Records that never take mail (a tax dossier) do not show an empty panel.
+  // Records that never take mail do not show an empty panel.
   if (!mailCapable && !error && (items === null || items.length === 0)) return null;
 
   return (
@@ -82,9 +95,13 @@ export function MessagesPanel({ record, mailCapable, onSent }: { record: RecordV
         </ol>
       )}
       {mayAnswer && liveChannel && <ChannelReply record={record} channel={liveChannel} onSent={() => void load()} />}
-      {mayReply && (
+      {mayReply && audience === 'business' && !record.fields['contact_email'] && (
+        <p className="form-note" data-testid="mail-no-address">{t('mail.noAddress')}</p>
+      )}
+      {mayReply && (audience === 'citizen' || Boolean(record.fields['contact_email'])) && (
         <ReplyForm
           record={record}
+          audience={audience}
           onSent={() => {
             void load();
             onSent?.();
@@ -186,7 +203,7 @@ function ChannelReply({ record, channel, onSent }: { record: RecordView; channel
   );
 }
 
-function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void }) {
+function ReplyForm({ record, audience, onSent }: { record: RecordView; audience: MailAudience; onSent: () => void }) {
   const { t } = useTranslation('agent');
   const L = useLocalized();
   const [templates, setTemplates] = useState<MailTemplate[]>([]);
@@ -197,16 +214,42 @@ function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [preview, setPreview] = useState<MailPreview | null>(null);
   // One key per reply being written: a double click or a retry after a lost answer sends once.
   const key = useRef(newKey());
 
   useEffect(() => {
     let live = true;
-    api<{ items: MailTemplate[] }>('GET', '/mail-templates')
+    // Only the templates this record type can fill in (a dossier's name the company, a case's the citizen).
+    api<{ items: MailTemplate[] }>('GET', `/mail-templates?recordType=${encodeURIComponent(record.recordType)}`)
       .then((r) => { if (live) setTemplates(r.items); })
       .catch(() => undefined);
     return () => { live = false; };
-  }, []);
+  }, [record.recordType]);
+
+  // A preview belongs to the text it was made from.
+  useEffect(() => setPreview(null), [template, language, subject, body]);
+
+  const fields = () => ({
+    ...(template ? { template } : {}),
+    ...(subject.trim() ? { subject: subject.trim() } : {}),
+    ...(body.trim() ? { body } : {}),
+    ...(language ? { language } : {}),
+  });
+
+  const showPreview = async () => {
+    if (!template && !body.trim()) {
+      setError(t('messages.reply.needBody'));
+      document.getElementById('reply-body')?.focus();
+      return;
+    }
+    setError(null);
+    try {
+      setPreview(await api<MailPreview>('POST', `/records/${encodeURIComponent(record.id)}/reply/preview`, fields()));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('error.generic'));
+    }
+  };
 
   const chosen = templates.find((x) => x.id === template);
 
@@ -220,18 +263,12 @@ function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void 
     setBusy(true);
     setError(null);
     try {
-      await api('POST', `/records/${encodeURIComponent(record.id)}/reply`, {
-        ...(template ? { template } : {}),
-        ...(subject.trim() ? { subject: subject.trim() } : {}),
-        ...(body.trim() ? { body } : {}),
-        ...(language ? { language } : {}),
-        idempotencyKey: key.current,
-      });
+      await api('POST', `/records/${encodeURIComponent(record.id)}/reply`, { ...fields(), idempotencyKey: key.current });
       key.current = newKey();
       setTemplate('');
       setSubject('');
       setBody('');
-      setStatus(t('messages.reply.sent'));
+      setStatus(t(audience === 'business' ? 'mail.sent' : 'messages.reply.sent'));
       onSent();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('error.generic'));
@@ -242,7 +279,7 @@ function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void 
 
   return (
     <form className="reply-form" onSubmit={(e) => void submit(e)} aria-labelledby="reply-title" noValidate>
-      <h3 id="reply-title">{t('messages.reply.title')}</h3>
+      <h3 id="reply-title">{t(audience === 'business' ? 'mail.title' : 'messages.reply.title')}</h3>
       {error && <p role="alert" className="error-box">{error}</p>}
       <div className="field">
         <label htmlFor="reply-template">{t('messages.reply.template')}</label>
@@ -252,12 +289,12 @@ function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void 
             <option key={x.id} value={x.id}>{L(x.subject)}</option>
           ))}
         </select>
-        {chosen && <p className="form-note">{t('messages.reply.templateHint')}</p>}
+        {chosen && <p className="form-note">{t(audience === 'business' ? 'mail.templateHint' : 'messages.reply.templateHint')}</p>}
       </div>
       <div className="field">
         <label htmlFor="reply-language">{t('messages.reply.language')}</label>
         <select id="reply-language" value={language} onChange={(e) => setLanguage(e.target.value)}>
-          <option value="">{t('messages.reply.languageAuto')}</option>
+          <option value="">{t(audience === 'business' ? 'mail.languageAuto' : 'messages.reply.languageAuto')}</option>
           <option value="fr" lang="fr">Français</option>
           <option value="nl" lang="nl">Nederlands</option>
           <option value="en" lang="en">English</option>
@@ -273,9 +310,21 @@ function ReplyForm({ record, onSent }: { record: RecordView; onSent: () => void 
         <textarea id="reply-body" rows={6} value={body} onChange={(e) => setBody(e.target.value)} aria-describedby="reply-body-hint" />
         <p className="form-note" id="reply-body-hint">{t('messages.reply.bodyHint')}</p>
       </div>
+      {preview && (
+        <section className="mail-preview" aria-labelledby="mail-preview-title" data-testid="mail-preview">
+          <h4 id="mail-preview-title">{t('mail.previewTitle')}</h4>
+          <dl className="message-meta">
+            <div><dt>{t('messages.from')}</dt><dd>{preview.from}</dd></div>
+            <div><dt>{t('messages.to')}</dt><dd>{preview.to}</dd></div>
+            <div><dt>{t('messages.reply.subject')}</dt><dd lang={preview.language}>{preview.subject}</dd></div>
+          </dl>
+          <div className="message-text" lang={preview.language} style={{ whiteSpace: 'pre-wrap' }}>{preview.body}</div>
+        </section>
+      )}
       <p>
+        <button type="button" className="secondary" onClick={() => void showPreview()} disabled={busy}>{t('mail.preview')}</button>{' '}
         <button type="submit" disabled={busy} aria-busy={busy}>
-          {busy ? t('messages.reply.sending') : t('messages.reply.send')}
+          {busy ? t('messages.reply.sending') : t(audience === 'business' ? 'mail.send' : 'messages.reply.send')}
         </button>
       </p>
       <p className="live-notice" role="status" aria-live="polite">{status}</p>

@@ -12,8 +12,11 @@ import { recordTypeOf, useSession } from '../app/session';
 import { useLocalized } from '../i18n';
 import { useLiveChanges } from '../realtime/socket';
 import { EventActions } from './EventActions';
-import { asFile, formatBytes, formatDateTime, intlLocale, langOf } from './format';
+import { formatDateTime, intlLocale, langOf } from './format';
+import { DocumentsPanel } from './DocumentsPanel';
+import { NotesPanel } from './NotesPanel';
 import { HistoryTimeline } from './HistoryTimeline';
+import { MapPanel } from './MapPanel';
 import { MessagesPanel } from './MessagesPanel';
 import { RecordFields } from './RecordFields';
 import { rememberEvents } from './events';
@@ -164,8 +167,17 @@ export function RecordPage(props: { id: string }) {
         <div className="record-side">
           <QuickLinks record={record} />
           <RelatedRecords record={record} rt={rt} />
-          <Documents record={record} rt={rt} />
-          <MessagesPanel record={record} mailCapable={Boolean(rt?.fields['from_email'])} onSent={() => void loadHistory()} />
+          <NotesPanel recordId={record.id} />
+          <DocumentsPanel
+            record={record}
+            rt={rt}
+            onUploaded={(view) => {
+              accept(view);
+              void loadHistory();
+            }}
+          />
+          <MapPanel record={record} rt={rt} />
+          <MessagesPanel record={record} mailCapable={Boolean(rt?.fields['from_email'] || rt?.fields['contact_email'])} audience={rt?.fields['from_email'] ? 'citizen' : 'business'} onSent={() => void loadHistory()} />
           <HistoryTimeline items={history} rt={rt} recordType={record.recordType} error={historyError} />
         </div>
       </div>
@@ -276,41 +288,5 @@ function RelatedLink({ id }: { id: string }) {
       {view?.title ?? id}
       {rt && <span className="value-muted"> – {L(rt.label)}</span>}
     </a>
-  );
-}
-
-/** Files attached to the record (fields of type file, or lists of them). */
-function Documents({ record, rt }: { record: RecordView; rt: RecordType | undefined }) {
-  const { t, i18n } = useTranslation('agent');
-  const L = useLocalized();
-  const lang = langOf(i18n.language);
-  const defs = fieldDefs(rt, record);
-  const files: Array<{ field: string; key: string; name: string; size: number | null; contentType: string | null }> = [];
-  for (const [name, def] of Object.entries(defs)) {
-    const isFile = def.type === 'file' || (def.type === 'list' && def.of === 'file');
-    if (!isFile) continue;
-    const v = record.fields[name];
-    (Array.isArray(v) ? v : [v]).forEach((x, i) => {
-      const f = asFile(x);
-      if (f) files.push({ field: name, key: `${name}:${f.id}:${i}`, name: f.name, size: f.size, contentType: f.contentType });
-    });
-  }
-  return (
-    <section className="panel" aria-labelledby="documents-title">
-      <h2 id="documents-title">{t('documents.title')}</h2>
-      {files.length === 0 ? (
-        <p className="value-muted">{t('documents.empty')}</p>
-      ) : (
-        <ul className="plain-list">
-          {files.map((f) => (
-            <li key={f.key}>
-              <span className="file-name">{f.name}</span>
-              {f.size !== null && <span className="value-muted"> – {formatBytes(f.size, lang)}</span>}
-              <span className="value-muted"> ({L(defs[f.field]?.label)})</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }

@@ -9,6 +9,7 @@ import { RecordPage } from '../agent/RecordPage';
 import { NewRecordPage } from '../agent/NewRecordPage';
 import { ImportPage } from '../census/ImportPage';
 import { SignaturesPage } from '../census/SignaturesPage';
+import { canSeeInspections, InspectionsAgenda } from '../census/InspectionsAgenda';
 import { canImport, canSign } from '../census/census-api';
 import { href, navigate, useRoute } from './router';
 import { useCasePop } from '../realtime/socket';
@@ -129,6 +130,11 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                     <a href={href({ name: 'census-import' })} aria-current={route.name === 'census-import' ? 'page' : undefined}>{t('census:nav.import')}</a>
                   </li>
                 )}
+                {canSeeInspections(s.me) && (
+                  <li>
+                    <a href={href({ name: 'census-inspections' })} aria-current={route.name === 'census-inspections' ? 'page' : undefined}>{t('inspections:nav')}</a>
+                  </li>
+                )}
                 {canSign(s.me) && (
                   <li>
                     <a href={href({ name: 'census-signatures' })} aria-current={route.name === 'census-signatures' ? 'page' : undefined}>{t('census:nav.signatures')}</a>
@@ -161,6 +167,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
             {route.name === 'list' && <ListView key={`t:${route.recordType}:${route.view ?? ''}`} recordType={route.recordType} view={route.view} />}
             {route.name === 'census-import' && <ImportPage />}
             {route.name === 'census-signatures' && <SignaturesPage />}
+            {route.name === 'census-inspections' && <InspectionsAgenda from={route.from} district={route.district} />}
             {route.name === 'queue' && <ListView key={`q:${route.queue}`} queue={route.queue} />}
             {route.name === 'record' && <RecordPage key={route.id} id={route.id} />}
             {route.name === 'new' && <NewRecordPage key={`${route.recordType}:${route.desk ?? ''}`} recordType={route.recordType} desk={route.desk} />}

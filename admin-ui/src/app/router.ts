@@ -10,6 +10,7 @@ export type Route =
   | { name: 'studio'; file?: string }
   | { name: 'census-import' }
   | { name: 'census-signatures' }
+  | { name: 'census-inspections'; from?: string; district?: string }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -28,6 +29,11 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'census' && parts[1] === 'import') return { name: 'census-import' };
   if (parts[0] === 'census' && parts[1] === 'signatures') return { name: 'census-signatures' };
+  if (parts[0] === 'census' && parts[1] === 'inspections') {
+    const from = params.get('from');
+    const district = params.get('district');
+    return { name: 'census-inspections', ...(from ? { from } : {}), ...(district ? { district } : {}) };
+  }
   if (parts[0] === 'queues' && parts[1]) return { name: 'queue', queue: parts[1] };
   if (parts[0] === 'record' && parts[1]) return { name: 'record', id: parts[1] };
   if (parts[0] === 'studio') return parts[1] ? { name: 'studio', file: parts.slice(1).join('/') } : { name: 'studio' };
@@ -40,6 +46,13 @@ export function href(route: Route): string {
     case 'list': return `#/records/${encodeURIComponent(route.recordType)}${route.view ? `?view=${encodeURIComponent(route.view)}` : ''}`;
     case 'census-import': return '#/census/import';
     case 'census-signatures': return '#/census/signatures';
+    case 'census-inspections': {
+      const q = new URLSearchParams();
+      if (route.from) q.set('from', route.from);
+      if (route.district) q.set('district', route.district);
+      const qs = q.toString();
+      return `#/census/inspections${qs ? `?${qs}` : ''}`;
+    }
     case 'queue': return `#/queues/${encodeURIComponent(route.queue)}`;
     case 'record': return `#/record/${encodeURIComponent(route.id)}`;
     case 'new': return `#/records/${encodeURIComponent(route.recordType)}/new${route.desk ? `?desk=${encodeURIComponent(route.desk)}` : ''}`;

@@ -18,18 +18,21 @@ import enStudio from './locales/en/studio.json';
 import frCensus from './locales/fr/census.json';
 import nlCensus from './locales/nl/census.json';
 import enCensus from './locales/en/census.json';
+import frInspections from './locales/fr/inspections.json';
+import nlInspections from './locales/nl/inspections.json';
+import enInspections from './locales/en/inspections.json';
 
 export const LANGUAGES: Lang[] = ['fr', 'nl', 'en'];
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { common: frCommon, agent: frAgent, studio: frStudio, census: frCensus },
-    nl: { common: nlCommon, agent: nlAgent, studio: nlStudio, census: nlCensus },
-    en: { common: enCommon, agent: enAgent, studio: enStudio, census: enCensus },
+    fr: { common: frCommon, agent: frAgent, studio: frStudio, census: frCensus, inspections: frInspections },
+    nl: { common: nlCommon, agent: nlAgent, studio: nlStudio, census: nlCensus, inspections: nlInspections },
+    en: { common: enCommon, agent: enAgent, studio: enStudio, census: enCensus, inspections: enInspections },
   },
   lng: 'fr',
   fallbackLng: false,
-  ns: ['common', 'agent', 'studio', 'census'],
+  ns: ['common', 'agent', 'studio', 'census', 'inspections'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   // A missing key shows as the key itself; the NL end-to-end test fails on any.

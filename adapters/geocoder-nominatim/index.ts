@@ -1,0 +1,1 @@
+export { openNominatimGeocoder, addressQuery, type NominatimOptions } from './nominatim-geocoder.adapter';

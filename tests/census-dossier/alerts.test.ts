@@ -1,0 +1,100 @@
+/**
+ * Email alerts to the tax team (TR-17): a `notify` of the census process reaches the users of
+ * the role in the app and, for those with an email address (users.yaml), by mail in their own
+ * language, through the relay (a local smtp-server on 127.0.0.1 standing for the commune's
+ * relay, see smtp-sink.ts), once per alert.
+ */
+import { effectHandlers } from '../../runtime/services/effect-handlers';
+import { mailSettings } from '../../runtime/services/mail-out';
+import { ApiClient, dutchBakery, eventually, startTestServer, type TestServer } from '../api/api-harness';
+import { SmtpSink } from './smtp-sink';
+
+const MANAGER = 'marc.responsable@commune.example.brussels';
+const ALDERMAN = 'sofie.schepen@commune.example.brussels';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('alerts of the census process by mail', () => {
+  const sink = new SmtpSink();
+  let srv: TestServer;
+  let agent: ApiClient;
+  let alderman: ApiClient;
+  let secretary: ApiClient;
+
+  beforeAll(async () => {
+    await sink.start();
+    srv = await startTestServer({ MAIL_RELAY_URL: sink.url, PUBLIC_URL: 'https://civic-flow.commune.example.brussels/' });
+    agent = await new ApiClient(srv.url).login('agent');
+    alderman = await new ApiClient(srv.url).login('alderman');
+    secretary = await new ApiClient(srv.url).login('secretary');
+  });
+
+  afterAll(async () => {
+    await srv.close();
+    await sink.stop();
+  });
+
+  it('mails the signature request to the alderman in Dutch, and the PV review to the tax manager in French, once each', async () => {
+    let d = await agent.create({ ...dutchBakery, company_name: 'Bakkerij Alarm BV' });
+    d = await agent.send(d.id, 'prepare');
+    d = await agent.send(d.id, 'request-signature');
+
+    // The alderman (Dutch-speaking, with an address) gets the mail; the secretary has no address: in the app only.
+    const [toAlderman] = await eventually(async () => (sink.to(ALDERMAN).length ? sink.to(ALDERMAN) : null), 10_000);
+    expect(toAlderman?.subject).toBe(`Brief te ondertekenen: Bakkerij Alarm BV [CF-${d.id}]`);
+    expect(toAlderman?.text).toContain('De begeleidende brief van dossier Bakkerij Alarm BV wacht op uw goedkeuring en handtekening.');
+    expect(toAlderman?.text).toContain(`https://civic-flow.commune.example.brussels/#/records/${d.id}`);
+    expect(toAlderman?.headers.get('auto-submitted')).toBe('auto-generated');
+    const notifications = srv.runtime.store.listDeliveries('notification', 1000).filter((n) => n['recordId'] === d.id);
+    expect(notifications.map((n) => n['role']).sort()).toEqual(['alderman-finance', 'municipal-secretary']);
+    expect(sink.arrived.filter((m) => m.subject.includes(`[CF-${d.id}]`)).map((m) => m.envelopeTo).flat()).toEqual([ALDERMAN]);
+
+    expect((await alderman.event(d.id, 'approve')).status).toBe(200);
+    expect((await secretary.event(d.id, 'approve')).status).toBe(200);
+    d = await agent.send(d.id, 'send-registered-mail');
+    d = await agent.send(d.id, 'return-received', { declared_amount: '800' });
+    d = await agent.send(d.id, 'conclude-analysis', { outcome: 'unclear' });
+    d = await agent.send(d.id, 'plan-visit', { inspection_at: '2026-12-03T09:30:00.000Z', district: 'pentagone' });
+    d = await agent.send(d.id, 'record-visit');
+    d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Enseigne de 4 m² constatée.' } });
+    d = await agent.send(d.id, 'submit-pv');
+    expect(d.states).toEqual(['inspection', 'pv-review']);
+
+    const [toManager] = await eventually(async () => (sink.to(MANAGER).length ? sink.to(MANAGER) : null), 10_000);
+    expect(toManager?.subject).toBe(`PV à approuver : Bakkerij Alarm BV [CF-${d.id}]`);
+    expect(toManager?.text).toContain('Le procès-verbal de contrôle du dossier Bakkerij Alarm BV attend votre approbation.');
+    expect(toManager?.envelopeFrom).toBe('no-reply@commune.example.brussels');
+
+    // Settled outbox, and the notify handler run again on its done row (an at-least-once redelivery): no second mail.
+    const rows = await eventually(async () => {
+      const mine = srv.runtime.store.listOutbox(null, 10_000).filter((r) => r.instanceId === d.id && r.kind === 'notify');
+      return mine.length > 0 && mine.every((r) => r.status === 'done') ? mine : null;
+    }, 5000);
+    const { store, packs, records } = srv.runtime;
+    const handlers = effectHandlers({ store, packs, records, adapters: {}, mail: mailSettings({ mailRelayUrl: sink.url, mailFrom: 'taxes@commune.example.brussels', mailAlertFrom: 'no-reply@commune.example.brussels', publicUrl: '' }) });
+    for (const row of rows) await handlers['notify']?.(row);
+    await sleep(300);
+    expect(sink.to(MANAGER).filter((m) => m.subject.includes(`[CF-${d.id}]`))).toHaveLength(1);
+    expect(sink.to(ALDERMAN).filter((m) => m.subject.includes(`[CF-${d.id}]`))).toHaveLength(1);
+  });
+
+  it('lets the user follow a language change: the alert is mailed in the language the user chose', async () => {
+    // The manager switches to Dutch in the app; the next alert follows.
+    const manager = await new ApiClient(srv.url).login('manager');
+    const pref = await manager.request('PUT', '/api/me/language', { language: 'nl' });
+    expect(pref.status).toBe(200);
+    let d = await agent.create({ ...dutchBakery, company_name: 'Bakkerij Taal BV' });
+    d = await agent.send(d.id, 'prepare');
+    d = await agent.send(d.id, 'request-signature');
+    expect((await alderman.event(d.id, 'approve')).status).toBe(200);
+    expect((await secretary.event(d.id, 'approve')).status).toBe(200);
+    d = await agent.send(d.id, 'send-registered-mail');
+    d = await agent.send(d.id, 'return-received', { declared_amount: '800' });
+    d = await agent.send(d.id, 'conclude-analysis', { outcome: 'unclear' });
+    d = await agent.send(d.id, 'plan-visit', { inspection_at: '2026-12-04T09:30:00.000Z', district: 'laeken' });
+    d = await agent.send(d.id, 'record-visit');
+    d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Terras van 20 m².' } });
+    d = await agent.send(d.id, 'submit-pv');
+    const mail = await eventually(async () => sink.to(MANAGER).find((m) => m.subject.includes(`[CF-${d.id}]`)) ?? null, 10_000);
+    expect(mail.subject).toBe(`PV goed te keuren: Bakkerij Taal BV [CF-${d.id}]`);
+  });
+});
