@@ -162,7 +162,9 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
       }
       const events = new Set<string>(['update']);
       for (const proc of Object.values(pack.processes)) if (proc.record === a.record) for (const e of Object.keys(proc.events ?? {})) events.add(e);
-      if (a.event !== undefined && !events.has(a.event)) c.add(file, `${base}/attach/event`, 'unknown-reference', { kind: 'event', id: a.event, known: known(events) });
+      // A process file that failed validation declares events we cannot see: no false alarms.
+      const processesKnown = !c.someFileUnreadable && ![...c.unavailable].some((k) => k.startsWith('process:'));
+      if (processesKnown && a.event !== undefined && !events.has(a.event)) c.add(file, `${base}/attach/event`, 'unknown-reference', { kind: 'event', id: a.event, known: known(events) });
     }
   }
   for (const [id, f] of Object.entries(pack.channels.forms)) {

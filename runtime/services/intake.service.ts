@@ -10,6 +10,12 @@
  *     A threaded mail is stored on its case and, when the case's process accepts the event
  *     `citizen-replied` now, that event is sent as `system` with the idempotency key
  *     `mail:<Message-ID>` (a replay applies it once).
+ *  2b. Mailboxes with an `attach:` block (the tax mailbox: returned census forms) first look
+ *     for the record the mail is about — see `attachTarget` — and, when found, keep the mail
+ *     as a message of that record, add its attachments to the block's `field` and send its
+ *     `event` when the record's state accepts it (idempotency keys `mail-attach:` and `mail:`
+ *     with the Message-ID: a mail delivered twice, or after a crash between the steps, is
+ *     completed, never applied twice).
  *  3. Otherwise a NEW record of the mailbox's `record` type: the mailbox's `set` fields plus
  *     subject, description (the text), from_email, from_name, mailbox, channel and language
  *     (mailbox `set`, else Content-Language, else fr) — only the fields the type has.
@@ -33,13 +39,17 @@ import { normaliseEmailAddress } from '../../engine/fields';
 import type { FieldDefinition, Pack } from '../../engine/pack';
 import { availableEvents } from '../../engine/instance';
 import { autoResponseTemplate } from '../../engine/routing';
+import type { MailboxAttachDefinition } from '../../engine/pack/pack-types';
 import type { BlobStore } from '../ports/blob-store.port';
 import { SmtpRejection, type InboundMail } from '../ports/mail-inbound.port';
-import type { MessageRow, RecordStore } from '../ports/record-store.port';
+import type { InstanceRow, MessageRow, RecordStore } from '../ports/record-store.port';
 import type { GroupCommitter } from './group-committer';
 import { caseTokensIn, mailLang, messageIdFor, renderEmailTemplate, withCaseToken, type MailLang, type OutgoingMail } from './mail-out';
 import type { PacksService } from './packs.service';
 import type { RecordsService } from './records.service';
+import { enterpriseNumbersIn } from './dossier-matching';
+import { acceptedType, HEAD_BYTES, type FileValue } from './record-files.service';
+import { addFilesAndFields, sendIfOffered } from './registered-mail.service';
 import sanitizeHtml from 'sanitize-html';
 
 const SYSTEM = { id: 'system', roles: ['system'] };
@@ -49,7 +59,8 @@ export const CITIZEN_REPLIED = 'citizen-replied';
 export type IntakeOutcome =
   | { kind: 'created'; recordId: string; autoReply: string | null; messageId: string }
   | { kind: 'threaded'; recordId: string; messageId: string; event: boolean }
-  | { kind: 'duplicate'; recordId: string; messageId: string };
+  | { kind: 'duplicate'; recordId: string; messageId: string }
+  | { kind: 'attached'; recordId: string; messageId: string; files: number; event: boolean };
 
 /** HTML as stored and shown: no script/style, no on* attributes, no javascript: URLs. */
 export function sanitizeMailHtml(html: string): string {
@@ -159,27 +170,117 @@ export class IntakeService {
     const duplicateOf = store.findRecordByMessageId([messageId]);
     if (duplicateOf) {
       // Stored before: only the reply's event may be missing (a crash between the two commits).
-      if (this.threadTarget(mail)) await this.citizenReplied(duplicateOf, messageId);
+      const attach = this.attachMailbox(mail);
+      if (attach && this.deps.store.getInstance(duplicateOf)?.recordType === attach.record) await this.attachToRecord(duplicateOf, messageId, attach);
+      else if (this.threadTarget(mail)) await this.citizenReplied(duplicateOf, messageId);
       return { kind: 'duplicate', recordId: duplicateOf, messageId };
     }
     const threadTo = this.threadTarget(mail);
+    const attach = this.attachMailbox(mail);
+    const attachTo = attach ? this.attachTarget(mail, attach, threadTo) : null;
     const attachments = await this.storeAttachments(mail);
     const message: Omit<MessageRow, 'recordId'> = {
       id: randomUUID(), direction: 'in', channel: 'email', messageId, inReplyTo: mail.inReplyTo, references: mail.references,
       from: mail.from.address ?? mail.envelope.from ?? '', to: mail.to.length ? mail.to : mail.envelope.to, subject: mail.subject,
       text: mail.text, html: mail.html ? sanitizeMailHtml(mail.html) : null, attachments, at: new Date(this.deps.clock()).toISOString(),
     };
+    if (attach && attachTo) {
+      // The mail stays on the record first: whatever happens next, it is not lost.
+      const stored = await this.storeMessageOn(attachTo, messageId, message);
+      const done = await this.attachToRecord(attachTo, messageId, attach);
+      return stored ? { kind: 'attached', recordId: attachTo, messageId, ...done } : { kind: 'duplicate', recordId: attachTo, messageId };
+    }
     if (threadTo) {
-      const stored = await this.deps.committer.submit((tx) => {
-        if (!tx.getInstance(threadTo)) throw new NotFoundError({ fr: 'Dossier disparu.', nl: 'Dossier verdwenen.', en: 'Case gone.' });
-        if (!tx.claimKey(`mail-in:${messageId}`)) return false;
-        tx.insertMessage({ ...message, recordId: threadTo });
-        return true;
-      });
+      const stored = await this.storeMessageOn(threadTo, messageId, message);
       const event = await this.citizenReplied(threadTo, messageId);
       return stored ? { kind: 'threaded', recordId: threadTo, messageId, event } : { kind: 'duplicate', recordId: threadTo, messageId };
     }
     return this.createCase(mail, messageId, message);
+  }
+
+  private storeMessageOn(recordId: string, messageId: string, message: Omit<MessageRow, 'recordId'>): Promise<boolean> {
+    return this.deps.committer.submit((tx) => {
+      if (!tx.getInstance(recordId)) throw new NotFoundError({ fr: 'Dossier disparu.', nl: 'Dossier verdwenen.', en: 'Case gone.' });
+      if (!tx.claimKey(`mail-in:${messageId}`)) return false;
+      tx.insertMessage({ ...message, recordId });
+      return true;
+    });
+  }
+
+  // --- mailboxes with `attach:` (the tax mailbox: returned census forms) -----------------
+
+  /** The `attach` block of the first recipient mailbox that has one. */
+  private attachMailbox(mail: InboundMail): MailboxAttachDefinition | null {
+    const { mailboxes } = this.deps.packs.active().pack.channels;
+    for (const address of mail.envelope.to) {
+      const attach = mailboxes[address]?.attach;
+      if (attach) return attach;
+    }
+    return null;
+  }
+
+  /**
+   * The record of the attach block's type this mail is about, or null (the mail then becomes
+   * a case, or joins the case it answers). In order: the thread (the record token in the
+   * subject, then In-Reply-To / References) when it leads to a record of that type; then the
+   * values of the `match` fields found in the subject and the body — enterprise numbers in any
+   * usual writing, mod-97 checked. Several open records for one company (one per tax
+   * regulation) narrow to those whose state accepts the event; still several: no guess.
+   */
+  private attachTarget(mail: InboundMail, attach: MailboxAttachDefinition, threadTo: string | null): string | null {
+    const { store, packs } = this.deps;
+    if (threadTo) return store.getInstance(threadTo)?.recordType === attach.record ? threadTo : null;
+    const defs = packs.active().pack.records[attach.record]?.fields ?? {};
+    const haystack = `${mail.subject}\n${mail.text}`;
+    const found = new Map<string, InstanceRow>();
+    for (const field of attach.match) {
+      // Only enterprise numbers can be picked out of free text reliably (they carry a check).
+      if (defs[field]?.type !== 'enterprise-number') continue;
+      for (const value of enterpriseNumbersIn(haystack)) {
+        const { rows } = store.listInstances({ recordTypes: [attach.record], filters: {}, fieldFilters: { [field]: value }, sort: 'createdAt', direction: 'asc', limit: 20, offset: 0 });
+        for (const r of rows) if (!r.done) found.set(r.id, r);
+      }
+    }
+    const open = [...found.values()];
+    if (open.length === 1) return open[0]?.id ?? null;
+    if (!attach.event) return null;
+    const event = attach.event;
+    const ready = open.filter((r) => availableEvents(packs.process(r.packVersion, r.process), r.snapshot).includes(event));
+    return ready.length === 1 ? ready[0]?.id ?? null : null;
+  }
+
+  /**
+   * Adds the stored message's attachments to the attach field and sends the attach event when
+   * the record's state accepts it; both keyed by the Message-ID, so a second delivery (or the
+   * completion after a crash) changes nothing more. A closed record keeps the message only.
+   */
+  private async attachToRecord(recordId: string, messageId: string, attach: MailboxAttachDefinition): Promise<{ files: number; event: boolean }> {
+    const { store, blobs, records, packs } = this.deps;
+    const rt = { records, packs, blobs };
+    const stored = store.listMessages(recordId).find((m) => m.messageId === messageId);
+    let files = 0;
+    let event = false;
+    try {
+      if (attach.field && stored) {
+        const values: FileValue[] = [];
+        for (const a of stored.attachments) {
+          const data = await blobs.get(a.id);
+          // Only documents the field would take from an upload (no stray .exe or .ics).
+          const type = data ? acceptedType(a.name, a.contentType, data.subarray(0, HEAD_BYTES)) : null;
+          if (type) values.push({ id: a.id, name: a.name, size: a.size, contentType: type });
+        }
+        if (values.length) files = (await addFilesAndFields(rt, SYSTEM, recordId, attach.field, values, {}, `mail-attach:${messageId}`)).added.length;
+      }
+      if (attach.event) {
+        const record = records.get(SYSTEM, recordId);
+        event = (await sendIfOffered(rt, SYSTEM, record, attach.event, {}, `mail:${messageId}`)).sent;
+      }
+    } catch (e) {
+      // Closed meanwhile, or the field refuses: the mail is kept on the record all the same.
+      if (e instanceof ConflictError || e instanceof ValidationError || e instanceof ForbiddenError) this.deps.log(`mail ${messageId} kept on ${recordId} without its attach steps`, e);
+      else throw e;
+    }
+    return { files, event };
   }
 
   /** The existing record this mail answers: case token first, then In-Reply-To / References. */
