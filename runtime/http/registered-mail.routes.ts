@@ -19,109 +19,21 @@
  * Files are spooled to DATA_DIR/upload-tmp while they arrive (a batch of scans is never held in
  * memory) and moved into the blob store once matched.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import busboy from 'busboy';
 import { hasRecordPermission } from '../../engine/access';
 import type { LocalizedText } from '../../engine/errors';
 import { actorOfRequest } from './app';
 import type { Mount, MountContext } from './mounts';
 import { bilingualError } from './request-helpers';
 import { idempotencyKeyProblem } from '../services/record-notes.service';
-import { HEAD_BYTES, type SpooledFile, type UploadLimits } from '../services/record-files.service';
+import { refuseOversizedBody, spoolMultipart, type SpooledUpload } from './multipart-spool';
 import { parseManifest, type ManifestRow } from '../services/dossier-matching';
 import { DEFAULT_BATCH_LIMITS, DOSSIER, processBatch, type BatchKind } from '../services/registered-mail.service';
 
 const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, en });
-const MULTIPART_OVERHEAD = 1024 * 1024;
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 const MANIFEST_PART = 'manifest';
-
-interface Parsed {
-  files: SpooledFile[];
-  fields: Record<string, string>;
-  manifest: Buffer | null;
-  manifestTooLarge: boolean;
-  tooMany: boolean;
-}
-
-/** Streams each scan to its own temporary file (hashed on the way); the manifest to memory. */
-function spool(req: Request, dir: string, limits: UploadLimits, parsed: Parsed): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      // Browsers send UTF-8 file names (busboy's default is latin1).
-      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles + 1, fields: 10, fieldSize: 1000, parts: limits.maxFiles + 12 } });
-    } catch {
-      reject(bilingualError(400, 'not-multipart', text('Envoyez les fichiers en multipart/form-data.', 'Stuur de bestanden als multipart/form-data.', 'Send the files as multipart/form-data.')));
-      return;
-    }
-    const writes: Array<Promise<void>> = [];
-    bb.on('file', (partName, stream, info) => {
-      if (partName === MANIFEST_PART) {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size <= MAX_MANIFEST_BYTES) chunks.push(c);
-          else parsed.manifestTooLarge = true;
-        });
-        writes.push(new Promise<void>((done, fail) => {
-          stream.on('end', () => {
-            parsed.manifest = Buffer.concat(chunks);
-            done();
-          });
-          stream.on('error', fail);
-        }));
-        return;
-      }
-      const path = join(dir, `${randomUUID()}.part`);
-      const hash = createHash('sha256');
-      const head: Buffer[] = [];
-      let headLength = 0;
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          if (headLength < HEAD_BYTES) {
-            head.push(chunk.subarray(0, HEAD_BYTES - headLength));
-            headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
-          }
-          done(null, chunk);
-        },
-      });
-      const file: SpooledFile = { name: info.filename ?? '', contentType: info.mimeType, path, size: 0, sha256: '', head: Buffer.alloc(0), truncated: false };
-      parsed.files.push(file);
-      writes.push(
-        pipeline(stream, tap, createWriteStream(path)).then(() => {
-          file.size = size;
-          file.sha256 = hash.digest('hex');
-          file.head = Buffer.concat(head);
-          // Cut at the size limit: that file is refused, the others go on.
-          file.truncated = stream.truncated === true;
-        }),
-      );
-    });
-    bb.on('field', (name, value) => {
-      parsed.fields[name] = value;
-    });
-    bb.on('filesLimit', () => {
-      parsed.tooMany = true;
-    });
-    bb.on('error', (e) => reject(e instanceof Error ? e : new Error(String(e))));
-    bb.on('close', () => {
-      Promise.all(writes).then(() => resolve(), reject);
-    });
-    req.on('aborted', () => reject(new Error('upload aborted by the client')));
-    req.pipe(bb);
-  });
-}
 
 function kindOf(raw: string | undefined, allowed: readonly BatchKind[], fallback: BatchKind | null): BatchKind {
   const k = (raw ?? '').trim() || fallback;
@@ -133,13 +45,13 @@ function kindOf(raw: string | undefined, allowed: readonly BatchKind[], fallback
   return found;
 }
 
-function manifestRows(parsed: Parsed): ManifestRow[] {
-  if (parsed.manifestTooLarge) {
+function manifestRows(parsed: SpooledUpload): ManifestRow[] {
+  if (parsed.memoryTooLarge) {
     throw bilingualError(413, 'manifest-too-large', text('Le manifeste CSV dépasse 1 Mo. Rien n’a été ajouté.', 'Het CSV-manifest is groter dan 1 MB. Er werd niets toegevoegd.', 'The CSV manifest is larger than 1 MB. Nothing was added.'));
   }
-  if (!parsed.manifest) return [];
-  const content = parsed.manifest.toString('utf8');
-  const result = parseManifest(content.includes('\uFFFD') ? parsed.manifest.toString('latin1') : content);
+  if (!parsed.memory) return [];
+  const content = parsed.memory.toString('utf8');
+  const result = parseManifest(content.includes('\uFFFD') ? parsed.memory.toString('latin1') : content);
   if (!result.ok) {
     const first = result.problems[0];
     const more = result.problems.length - 1;
@@ -161,18 +73,10 @@ function batchRoute(ctx: MountContext, kinds: readonly BatchKind[], fallback: Ba
     if (!hasRecordPermission(ctx.runtime.packs.active().pack, actor.roles, DOSSIER, 'update')) {
       throw bilingualError(403, 'forbidden', text('Votre rôle ne permet pas de modifier les dossiers de recensement.', 'Uw rol staat niet toe tellingsdossiers te wijzigen.', 'Your role may not change census dossiers.'));
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limits.maxFiles * limits.maxFileBytes + MULTIPART_OVERHEAD) {
-      throw bilingualError(413, 'body-too-large', text(
-        `L’envoi dépasse ${limits.maxFiles} fichiers de ${Math.round(limits.maxFileBytes / (1024 * 1024))} Mo. Rien n’a été ajouté.`,
-        `De verzending overschrijdt ${limits.maxFiles} bestanden van ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB. Er werd niets toegevoegd.`,
-        `The upload exceeds ${limits.maxFiles} files of ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB. Nothing was added.`,
-      ));
-    }
-    mkdirSync(tmpDir, { recursive: true });
-    const parsed: Parsed = { files: [], fields: {}, manifest: null, manifestTooLarge: false, tooMany: false };
+    refuseOversizedBody(req, limits);
+    const { upload: parsed, done } = spoolMultipart(req, tmpDir, limits, { memoryPart: { name: MANIFEST_PART, maxBytes: MAX_MANIFEST_BYTES } });
     try {
-      await spool(req, tmpDir, limits, parsed);
+      await done;
       const kind = kindOf(parsed.fields['kind'], kinds, fallback);
       const key = req.headers['idempotency-key'] ?? parsed.fields['idempotencyKey'];
       const keyProblem = idempotencyKeyProblem(key);
@@ -190,7 +94,7 @@ function batchRoute(ctx: MountContext, kinds: readonly BatchKind[], fallback: Ba
       res.status(200).json(result);
     } finally {
       // Matched files were moved into the blob store; what is left here was refused or cut.
-      for (const f of parsed.files) await unlink(f.path).catch(() => undefined);
+      await parsed.discard();
     }
   };
 }
