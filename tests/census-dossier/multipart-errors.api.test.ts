@@ -30,7 +30,7 @@ async function post(path: string, lang: 'fr' | 'nl'): Promise<{ status: number; 
   const res = await fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { cookie: (lang === 'nl' ? agentNl : agent).cookie ?? '', 'content-type': `multipart/form-data; boundary=${boundary}` },
-    body: truncatedBody(boundary),
+    body: new Uint8Array(truncatedBody(boundary)),
   });
   return { status: res.status, body: (await res.json()) as { code: string; message: string } };
 }

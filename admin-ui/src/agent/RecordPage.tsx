@@ -14,6 +14,7 @@ import { useLiveChanges } from '../realtime/socket';
 import { EventActions } from './EventActions';
 import { formatDateTime, intlLocale, langOf } from './format';
 import { DocumentsPanel } from './DocumentsPanel';
+import { LettersPanel } from '../census/LettersPanel';
 import { NotesPanel } from './NotesPanel';
 import { HistoryTimeline } from './HistoryTimeline';
 import { MapPanel } from './MapPanel';
@@ -168,6 +169,7 @@ export function RecordPage(props: { id: string }) {
           <QuickLinks record={record} />
           <RelatedRecords record={record} rt={rt} />
           <NotesPanel recordId={record.id} />
+          <LettersPanel record={record} rt={rt} onMerged={() => { void load(); void loadHistory(); }} />
           <DocumentsPanel
             record={record}
             rt={rt}

@@ -10,7 +10,10 @@ import { NewRecordPage } from '../agent/NewRecordPage';
 import { ImportPage } from '../census/ImportPage';
 import { SignaturesPage } from '../census/SignaturesPage';
 import { canSeeInspections, InspectionsAgenda } from '../census/InspectionsAgenda';
-import { canImport, canSign } from '../census/census-api';
+import { canImport, canSeeFigures, canSign, canUploadMail, canUseOnyx } from '../census/census-api';
+import { OnyxPage } from '../census/OnyxPage';
+import { FiguresPage } from '../census/FiguresPage';
+import { RegisteredMailPage } from '../census/RegisteredMailPage';
 import { href, navigate, useRoute } from './router';
 import { useCasePop } from '../realtime/socket';
 import { SessionContext, useSession, type DeskForm, type Session } from './session';
@@ -135,6 +138,21 @@ function Shell({ onLogout }: { onLogout: () => void }) {
                     <a href={href({ name: 'census-inspections' })} aria-current={route.name === 'census-inspections' ? 'page' : undefined}>{t('inspections:nav')}</a>
                   </li>
                 )}
+                {canUploadMail(s.me) && (
+                  <li>
+                    <a href={href({ name: 'census-registered-mail' })} aria-current={route.name === 'census-registered-mail' ? 'page' : undefined}>{t('census-extra:nav.registeredMail')}</a>
+                  </li>
+                )}
+                {canUseOnyx(s.me) && (
+                  <li>
+                    <a href={href({ name: 'census-onyx' })} aria-current={route.name === 'census-onyx' ? 'page' : undefined}>{t('census-extra:nav.onyx')}</a>
+                  </li>
+                )}
+                {canSeeFigures(s.me) && (
+                  <li>
+                    <a href={href({ name: 'census-figures' })} aria-current={route.name === 'census-figures' ? 'page' : undefined}>{t('census-extra:nav.figures')}</a>
+                  </li>
+                )}
                 {canSign(s.me) && (
                   <li>
                     <a href={href({ name: 'census-signatures' })} aria-current={route.name === 'census-signatures' ? 'page' : undefined}>{t('census:nav.signatures')}</a>
@@ -168,6 +186,9 @@ function Shell({ onLogout }: { onLogout: () => void }) {
             {route.name === 'census-import' && <ImportPage />}
             {route.name === 'census-signatures' && <SignaturesPage />}
             {route.name === 'census-inspections' && <InspectionsAgenda from={route.from} district={route.district} />}
+            {route.name === 'census-onyx' && <OnyxPage />}
+            {route.name === 'census-figures' && <FiguresPage />}
+            {route.name === 'census-registered-mail' && <RegisteredMailPage />}
             {route.name === 'queue' && <ListView key={`q:${route.queue}`} queue={route.queue} />}
             {route.name === 'record' && <RecordPage key={route.id} id={route.id} />}
             {route.name === 'new' && <NewRecordPage key={`${route.recordType}:${route.desk ?? ''}`} recordType={route.recordType} desk={route.desk} />}

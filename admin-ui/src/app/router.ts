@@ -11,6 +11,9 @@ export type Route =
   | { name: 'census-import' }
   | { name: 'census-signatures' }
   | { name: 'census-inspections'; from?: string; district?: string }
+  | { name: 'census-onyx' }
+  | { name: 'census-figures' }
+  | { name: 'census-registered-mail' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -29,6 +32,9 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'census' && parts[1] === 'import') return { name: 'census-import' };
   if (parts[0] === 'census' && parts[1] === 'signatures') return { name: 'census-signatures' };
+  if (parts[0] === 'census' && parts[1] === 'onyx') return { name: 'census-onyx' };
+  if (parts[0] === 'census' && parts[1] === 'figures') return { name: 'census-figures' };
+  if (parts[0] === 'census' && parts[1] === 'registered-mail') return { name: 'census-registered-mail' };
   if (parts[0] === 'census' && parts[1] === 'inspections') {
     const from = params.get('from');
     const district = params.get('district');
@@ -46,6 +52,9 @@ export function href(route: Route): string {
     case 'list': return `#/records/${encodeURIComponent(route.recordType)}${route.view ? `?view=${encodeURIComponent(route.view)}` : ''}`;
     case 'census-import': return '#/census/import';
     case 'census-signatures': return '#/census/signatures';
+    case 'census-onyx': return '#/census/onyx';
+    case 'census-figures': return '#/census/figures';
+    case 'census-registered-mail': return '#/census/registered-mail';
     case 'census-inspections': {
       const q = new URLSearchParams();
       if (route.from) q.set('from', route.from);

@@ -21,18 +21,21 @@ import enCensus from './locales/en/census.json';
 import frInspections from './locales/fr/inspections.json';
 import nlInspections from './locales/nl/inspections.json';
 import enInspections from './locales/en/inspections.json';
+import frCensusExtra from './locales/fr/census-extra.json';
+import nlCensusExtra from './locales/nl/census-extra.json';
+import enCensusExtra from './locales/en/census-extra.json';
 
 export const LANGUAGES: Lang[] = ['fr', 'nl', 'en'];
 
 void i18n.use(initReactI18next).init({
   resources: {
-    fr: { common: frCommon, agent: frAgent, studio: frStudio, census: frCensus, inspections: frInspections },
-    nl: { common: nlCommon, agent: nlAgent, studio: nlStudio, census: nlCensus, inspections: nlInspections },
-    en: { common: enCommon, agent: enAgent, studio: enStudio, census: enCensus, inspections: enInspections },
+    fr: { common: frCommon, agent: frAgent, studio: frStudio, census: frCensus, inspections: frInspections, 'census-extra': frCensusExtra },
+    nl: { common: nlCommon, agent: nlAgent, studio: nlStudio, census: nlCensus, inspections: nlInspections, 'census-extra': nlCensusExtra },
+    en: { common: enCommon, agent: enAgent, studio: enStudio, census: enCensus, inspections: enInspections, 'census-extra': enCensusExtra },
   },
   lng: 'fr',
   fallbackLng: false,
-  ns: ['common', 'agent', 'studio', 'census', 'inspections'],
+  ns: ['common', 'agent', 'studio', 'census', 'inspections', 'census-extra'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   // A missing key shows as the key itself; the NL end-to-end test fails on any.
