@@ -17,8 +17,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { EngineError, ValidationError, type LocalizedText } from '../../engine/errors';
 import type { Actor } from '../../engine/expressions';
 import { validateFieldValue, type FieldDefinition } from '../../engine/fields';
@@ -26,15 +24,9 @@ import type { ImportDefinition, Pack } from '../../engine/pack';
 import type { RecordStore } from '../ports/record-store.port';
 import type { PacksService } from './packs.service';
 import type { RecordsService } from './records.service';
-import { checkZipDeclaredSize, checkZipInflation, ZipCheckError } from './xlsx-guard';
+import { normHeader, readCell, readFirstSheet, XlsxRefusal, type SheetRow, type XlsxLimits } from './xlsx-read';
 
-export interface ImportLimits {
-  /** Largest file accepted (bytes, as uploaded). */
-  maxFileBytes: number;
-  /** Largest total the zip may inflate to (bytes, as its central directory declares). */
-  maxUncompressedBytes: number;
-  /** Most data rows (the header row not counted). */
-  maxRows: number;
+export interface ImportLimits extends XlsxLimits {
   /** Records created concurrently (one group commit each). */
   batchSize: number;
 }
@@ -123,19 +115,10 @@ export interface BelfirstImportDeps {
   limits?: Partial<ImportLimits>;
 }
 
-interface ParsedRow {
-  row: number;
-  cells: Map<number, CellScalar>;
-}
-
 type CellScalar = string | number | boolean;
+type ParsedRow = SheetRow<CellScalar>;
 
 const ADDRESS_PARTS = new Set(['street', 'number', 'box', 'postalCode', 'city', 'country']);
-
-/** Header text as compared: trimmed, one space, lower case, typographic apostrophes straightened. */
-function normHeader(s: string): string {
-  return s.normalize('NFC').replace(/[’‘`]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
-}
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -143,18 +126,8 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 /** The value of a cell as imported: a formula's cached result, rich text as plain text, dates as ISO. */
 export function cellScalar(v: unknown): CellScalar | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'boolean') return v;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
-  if (isObj(v)) {
-    if ('formula' in v || 'sharedFormula' in v) return cellScalar(v['result']);
-    if (Array.isArray(v['richText'])) return cellScalar((v['richText'] as unknown[]).map((r) => (isObj(r) ? String(r['text'] ?? '') : '')).join(''));
-    if ('text' in v) return cellScalar(v['text']);
-    if ('error' in v) return null;
-  }
-  return null;
+  const c = readCell(v);
+  return c instanceof Date ? c.toISOString().slice(0, 10) : c;
 }
 
 /** "Rue de la Loi 16 bte 3" → street, number, box. */
@@ -390,29 +363,24 @@ export class BelfirstImportService {
     return out;
   }
 
-  /** The rows of the first worksheet, after the size checks; merged ranges carried down. */
+  /** The rows of the first worksheet, after the size and zip checks; merged ranges carried down. */
   private async readRows(file: Buffer): Promise<ParsedRow[]> {
-    const L = this.limits;
-    if (file.length > L.maxFileBytes) {
-      throw new ImportRefusal(413, 'file-too-large', text(
-        `Le fichier fait ${mb(file.length)} Mo : la limite est de ${mb(L.maxFileBytes)} Mo.`,
-        `Het bestand is ${mb(file.length)} MB groot: de limiet is ${mb(L.maxFileBytes)} MB.`,
-        `The file is ${mb(file.length)} MB: the limit is ${mb(L.maxFileBytes)} MB.`,
-      ), { bytes: file.length, limit: L.maxFileBytes });
-    }
     let sheetXml: Buffer | null = null;
     let sheetName = '';
+    let rows: ParsedRow[];
     try {
-      const entries = checkZipDeclaredSize(file, L.maxUncompressedBytes);
-      checkZipInflation(file, entries, (name, data) => {
-        const m = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(name);
-        if (m && (sheetName === '' || Number(m[1]) < Number(/\d+/.exec(sheetName)?.[0]))) {
-          sheetName = name;
-          sheetXml = data;
-        }
+      rows = await readFirstSheet(file, this.limits, {
+        cell: cellScalar,
+        onEntry: (name, data) => {
+          const m = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(name);
+          if (m && (sheetName === '' || Number(m[1]) < Number(/\d+/.exec(sheetName)?.[0]))) {
+            sheetName = name;
+            sheetXml = data;
+          }
+        },
       });
     } catch (err) {
-      if (err instanceof ZipCheckError) throw zipRefusal(err, L);
+      if (err instanceof XlsxRefusal) throw new ImportRefusal(err.status, err.code, err.localized, err.details);
       throw err;
     }
     // Merged ranges are listed after the sheet data, which the streaming reader does not report.
@@ -427,40 +395,6 @@ export class BelfirstImportService {
       }
     }
 
-    const rows: ParsedRow[] = [];
-    let dataRows = -1; // the header row is not counted (an approximation until the header is known)
-    let first = true;
-    try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-      for await (const ws of reader) {
-        if (!first) {
-          for await (const _row of ws) void _row;
-          continue;
-        }
-        first = false;
-        for await (const row of ws) {
-          const cells = new Map<number, CellScalar>();
-          const values = row.values;
-          if (Array.isArray(values)) {
-            values.forEach((v, col) => {
-              const s = cellScalar(v);
-              if (s !== null) cells.set(col, s);
-            });
-          }
-          if (cells.size === 0) continue;
-          dataRows++;
-          if (dataRows > L.maxRows) throw tooManyRows(L.maxRows);
-          rows.push({ row: row.number, cells });
-        }
-      }
-    } catch (err) {
-      if (err instanceof ImportRefusal) throw err;
-      throw new ImportRefusal(422, 'unreadable-file', text(
-        'Le fichier n’est pas un classeur Excel (.xlsx) lisible.',
-        'Het bestand is geen leesbare Excel-werkmap (.xlsx).',
-        'The file is not a readable Excel workbook (.xlsx).',
-      ), { detail: err instanceof Error ? err.message : String(err) });
-    }
     // A merged range: its top-left value, in its first column, for every row it spans.
     if (merges.length > 0) {
       const byNumber = new Map(rows.map((r) => [r.row, r]));
@@ -481,34 +415,6 @@ export class BelfirstImportService {
     }
     return rows;
   }
-}
-
-function mb(n: number): string {
-  return (n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
-}
-
-function tooManyRows(max: number): ImportRefusal {
-  const n = max.toLocaleString('fr-BE');
-  return new ImportRefusal(413, 'too-many-rows', text(
-    `Le fichier compte plus de ${n} lignes : découpez-le en plusieurs fichiers.`,
-    `Het bestand telt meer dan ${max.toLocaleString('nl-BE')} rijen: splits het in meerdere bestanden.`,
-    `The file has more than ${max} rows: split it into several files.`,
-  ), { limit: max });
-}
-
-function zipRefusal(err: ZipCheckError, L: ImportLimits): ImportRefusal {
-  if (err.problem === 'too-large-uncompressed' || err.problem === 'lying-sizes') {
-    return new ImportRefusal(413, 'uncompressed-too-large', text(
-      `Le fichier décompressé dépasserait ${mb(L.maxUncompressedBytes)} Mo : il est refusé sans être ouvert.`,
-      `Het uitgepakte bestand zou groter zijn dan ${mb(L.maxUncompressedBytes)} MB: het wordt geweigerd zonder het te openen.`,
-      `The unpacked file would exceed ${mb(L.maxUncompressedBytes)} MB: it is refused without being opened.`,
-    ), { problem: err.problem, declaredBytes: err.declaredBytes, limit: L.maxUncompressedBytes });
-  }
-  return new ImportRefusal(422, 'unreadable-file', text(
-    'Le fichier n’est pas un classeur Excel (.xlsx) lisible.',
-    'Het bestand is geen leesbare Excel-werkmap (.xlsx).',
-    'The file is not a readable Excel workbook (.xlsx).',
-  ), { problem: err.problem, detail: err.detail });
 }
 
 function sha256(b: Buffer): string {

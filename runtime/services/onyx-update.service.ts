@@ -23,8 +23,6 @@
  *    one's counts say "unchanged".
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { maySendEvent } from '../../engine/access';
 import { zonedTimeToUtc } from '../../engine/calendar';
 import { ConflictError, EngineError, ValidationError, type LocalizedText } from '../../engine/errors';
@@ -37,7 +35,7 @@ import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './belfirst-import.serv
 import type { PacksService } from './packs.service';
 import type { RecordsService } from './records.service';
 import { exportDefinition, inExportStates, SpreadsheetRefusal } from './spreadsheet-export.service';
-import { checkZipDeclaredSize, checkZipInflation, ZipCheckError } from './xlsx-guard';
+import { normHeader, readCell, readFirstSheet, XlsxRefusal, type SheetCell, type SheetRow } from './xlsx-read';
 
 const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, en });
 
@@ -104,11 +102,6 @@ export interface UpdateFileDeps {
   limits?: Partial<ImportLimits>;
 }
 
-type Cell = string | number | boolean | Date;
-interface SheetRow {
-  row: number;
-  cells: Map<number, Cell>;
-}
 interface Candidate {
   row: InstanceRow;
   inStates: boolean;
@@ -121,36 +114,12 @@ interface Planned {
 
 const BATCH = 250;
 
-/** Header text as compared: trimmed, one space, lower case, typographic apostrophes straightened. */
-function normHeader(s: string): string {
-  return s.normalize('NFC').replace(/[’‘`]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A cell as read: a formula's cached result, rich text as plain text; Dates kept (their type matters). */
-function cellValue(v: unknown): Cell | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'boolean') return v;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
-  if (isObj(v)) {
-    if ('formula' in v || 'sharedFormula' in v) return cellValue(v['result']);
-    if (Array.isArray(v['richText'])) return cellValue((v['richText'] as unknown[]).map((r) => (isObj(r) ? String(r['text'] ?? '') : '')).join(''));
-    if ('text' in v) return cellValue(v['text']);
-  }
-  return null;
-}
-
 /**
  * A cell converted to what the field's validator expects. Excel has no time zones: a date cell
  * is the wall clock of the pack's zone. Text in the Belgian forms (14/03/2026, 1.234,56) is read
  * as those users type it; anything else goes to the validator as is, which explains the problem.
  */
-export function cellForField(def: FieldDefinition, v: Cell, timeZone: string): unknown {
+export function cellForField(def: FieldDefinition, v: SheetCell, timeZone: string): unknown {
   switch (def.type) {
     case 'date': {
       if (v instanceof Date) return v.toISOString().slice(0, 10);
@@ -189,10 +158,6 @@ function same(a: unknown, b: unknown): boolean {
 
 function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
-}
-
-function mb(n: number): string {
-  return (n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
 }
 
 export class UpdateFileService {
@@ -434,72 +399,15 @@ export class UpdateFileService {
   }
 
   /** The rows of the first worksheet, after the size and zip checks. */
-  private async readRows(file: Buffer): Promise<SheetRow[]> {
-    const L = this.limits;
-    if (file.length > L.maxFileBytes) {
-      throw new SpreadsheetRefusal(413, 'file-too-large', text(
-        `Le fichier fait ${mb(file.length)} Mo : la limite est de ${mb(L.maxFileBytes)} Mo.`,
-        `Het bestand is ${mb(file.length)} MB groot: de limiet is ${mb(L.maxFileBytes)} MB.`,
-        `The file is ${mb(file.length)} MB: the limit is ${mb(L.maxFileBytes)} MB.`,
-      ), { bytes: file.length, limit: L.maxFileBytes });
-    }
+  private async readRows(file: Buffer): Promise<Array<SheetRow<SheetCell>>> {
     try {
-      checkZipInflation(file, checkZipDeclaredSize(file, L.maxUncompressedBytes));
+      // The header row is counted too: a margin of one row, on a limit of 100,000.
+      return await readFirstSheet(file, this.limits, { cell: readCell, headerInLimit: true });
     } catch (err) {
-      if (!(err instanceof ZipCheckError)) throw err;
-      if (err.problem === 'too-large-uncompressed' || err.problem === 'lying-sizes') {
-        throw new SpreadsheetRefusal(413, 'uncompressed-too-large', text(
-          `Le fichier décompressé dépasserait ${mb(L.maxUncompressedBytes)} Mo : il est refusé sans être ouvert.`,
-          `Het uitgepakte bestand zou groter zijn dan ${mb(L.maxUncompressedBytes)} MB: het wordt geweigerd zonder het te openen.`,
-          `The unpacked file would exceed ${mb(L.maxUncompressedBytes)} MB: it is refused without being opened.`,
-        ), { problem: err.problem, declaredBytes: err.declaredBytes, limit: L.maxUncompressedBytes });
-      }
-      throw unreadable(err.detail);
+      if (err instanceof XlsxRefusal) throw new SpreadsheetRefusal(err.status, err.code, err.localized, err.details);
+      throw err;
     }
-    const rows: SheetRow[] = [];
-    let first = true;
-    try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-      for await (const ws of reader) {
-        if (!first) {
-          for await (const _row of ws) void _row;
-          continue;
-        }
-        first = false;
-        for await (const row of ws) {
-          const cells = new Map<number, Cell>();
-          if (Array.isArray(row.values)) {
-            row.values.forEach((v, col) => {
-              const c = cellValue(v);
-              if (c !== null) cells.set(col, c);
-            });
-          }
-          if (cells.size === 0) continue;
-          // The header row is counted too: a margin of one row, on a limit of 100,000.
-          if (rows.length >= L.maxRows) {
-            throw new SpreadsheetRefusal(413, 'too-many-rows', text(
-              `Le fichier compte plus de ${L.maxRows.toLocaleString('fr-BE')} lignes : découpez-le en plusieurs fichiers.`,
-              `Het bestand telt meer dan ${L.maxRows.toLocaleString('nl-BE')} rijen: splits het in meerdere bestanden.`,
-              `The file has more than ${L.maxRows} rows: split it into several files.`,
-            ), { limit: L.maxRows });
-          }
-          rows.push({ row: row.number, cells });
-        }
-      }
-    } catch (err) {
-      if (err instanceof SpreadsheetRefusal) throw err;
-      throw unreadable(err instanceof Error ? err.message : String(err));
-    }
-    return rows;
   }
-}
-
-function unreadable(detail: string): SpreadsheetRefusal {
-  return new SpreadsheetRefusal(422, 'unreadable-file', text(
-    'Le fichier n’est pas un classeur Excel (.xlsx) lisible.',
-    'Het bestand is geen leesbare Excel-werkmap (.xlsx).',
-    'The file is not a readable Excel workbook (.xlsx).',
-  ), { detail });
 }
 
 /**

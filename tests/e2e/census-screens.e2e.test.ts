@@ -4,17 +4,16 @@
  * figures with their workbook (TR-24, TR-47), and registered-mail proofs uploaded in a batch
  * (TR-45). Each page passes axe (WCAG 2.1 AA) and shows no French to a Dutch user.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { loadPack } from '../../engine/pack/load-pack';
-import { readPackDir } from '../../runtime/packs/pack-files';
 import { ApiClient, type RecordView } from '../api/api-harness';
 import { enterpriseNumber } from '../census-onyx/census-walk';
 import { wcagViolations } from './axe';
-import { REPO_ROOT, startE2E, type E2E } from './browser-harness';
+import { startE2E, type E2E } from './browser-harness';
+import { expectDutchScreen, type DutchScreenCheck } from './language-check';
 
 jest.setTimeout(300_000);
 let e2e: E2E;
@@ -332,70 +331,17 @@ it('shows the letters panel, the Onyx page, registered mail and the figures enti
   await manager.getByRole('button', { name: 'Français' }).click();
 });
 
-// --- Dutch screens: no interface key, no French text (as tests/e2e/dutch-screens.e2e.test.ts) ---
+// --- Dutch screens: no interface key, no French text (tests/e2e/language-check.ts) ---
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
-
-function pairs(fr: Json, nl: Json, out: Array<[string, string]> = []): Array<[string, string]> {
-  if (typeof fr === 'string' && typeof nl === 'string') out.push([fr, nl]);
-  else if (fr && nl && typeof fr === 'object' && typeof nl === 'object') {
-    for (const k of Object.keys(fr)) pairs((fr as Record<string, Json>)[k] ?? null, (nl as Record<string, Json>)[k] ?? null, out);
-  }
-  return out;
-}
-
-let markerCache: string[] | null = null;
-/** French texts of the interface and the pack that differ from their Dutch version. */
-function frenchMarkers(): string[] {
-  if (markerCache) return markerCache;
-  const dir = join(REPO_ROOT, 'admin-ui', 'src', 'i18n', 'locales');
-  const all: Array<[string, string]> = [];
-  for (const file of readdirSync(join(dir, 'fr'))) {
-    all.push(...pairs(JSON.parse(readFileSync(join(dir, 'fr', file), 'utf8')) as Json, JSON.parse(readFileSync(join(dir, 'nl', file), 'utf8')) as Json));
-  }
-  const pack = loadPack(readPackDir(join(REPO_ROOT, 'definitions', 'brussels-commune'))).pack;
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o['fr'] === 'string' && typeof o['nl'] === 'string') all.push([o['fr'], o['nl']]);
-      else Object.values(o).forEach(walk);
-    }
-  };
-  walk(pack);
-  const dutch = new Set(all.map(([, n]) => n));
-  const markers = new Set<string>();
-  for (const [fr, nl] of all) {
-    if (fr === nl) continue;
-    for (const piece of fr.split(/\{\{[^}]*\}\}/)) {
-      const p = piece.trim().replace(/[.:…]+$/, '');
-      if (p.length >= 5 && !dutch.has(p)) markers.add(p);
-    }
-  }
-  markerCache = [...markers];
-  return markerCache;
-}
-
-/** Keys of the census-extra namespace (and the others) that would show untranslated. */
-const KEY_PATTERN = /\b(?:letters|onyx|figures|mail|nav|list|columns|value|error)\.[a-z][A-Za-z]+\b/;
+const DUTCH_CHECK: DutchScreenCheck = {
+  /** Keys of the census-extra namespace (and the others) that would show untranslated. */
+  keyPattern: /\b(?:letters|onyx|figures|mail|nav|list|columns|value|error)\.[a-z][A-Za-z]+\b/,
+  // Headers quoted from the spreadsheet (.file-column), file names and the user's own name
+  // (Marc Responsable) are data, not the interface.
+  userData: { selector: '.file-column, header.top .user', fileNames: true },
+};
 
 async function assertDutch(page: Page, screen: string): Promise<void> {
-  const markers = frenchMarkers();
-  expect(markers.length).toBeGreaterThan(100);
-  expect(await page.getAttribute('html', 'lang')).toBe('nl');
   await e2e.shot(page, `census-screens-nl-${screen}`);
-  // Headers quoted from the spreadsheet (.file-column), file names and the user's own name
-  // (Marc Responsable) are data, not the interface: they are left out of the check.
-  const text = await page.evaluate(() => {
-    const quoted = [...document.querySelectorAll('.file-column, header.top .user')];
-    quoted.forEach((e) => e.setAttribute('hidden', ''));
-    const t = document.body.innerText;
-    quoted.forEach((e) => e.removeAttribute('hidden'));
-    return t;
-  });
-  const shown = text.replace(/\S+\.(?:xlsx|csv|pdf|docx)\b/g, '');
-  const keys = shown.match(KEY_PATTERN);
-  expect({ screen, untranslatedKey: keys?.[0] ?? null }).toEqual({ screen, untranslatedKey: null });
-  const french = markers.filter((m) => new RegExp(`(^|[^\\p{L}])${m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\p{L}]|$)`, 'u').test(shown));
-  expect({ screen, french }).toEqual({ screen, french: [] });
+  await expectDutchScreen(page, screen, DUTCH_CHECK);
 }

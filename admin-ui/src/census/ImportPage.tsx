@@ -4,34 +4,32 @@
  * language, unknown columns), then creates the new dossiers. The file goes up twice (preview,
  * commit): the server keeps nothing between the two, so a preview never leaves a half import.
  */
-import { useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { href } from '../app/router';
 import { recordTypeOf, useSession } from '../app/session';
 import { useLocalized } from '../i18n';
 import { langOf } from '../agent/format';
 import { useDocumentTitle } from '../agent/useDocumentTitle';
-import { canImport, errorText, pick, uploadFile, type ImportCommit, type ImportPreview, type ImportTotals, type RowMessage, type RowPreview } from './census-api';
+import { canImport, errorText, pick, type ImportCommit, type ImportPreview, type ImportTotals, type RowMessage, type RowPreview } from './census-api';
+import { FileColumns, ResultsTable, UploadProgress, XlsxDropZone } from './FileUpload';
+import { useUploadFlow } from './useUploadFlow';
 
 /** The record type the Belfirst import creates (definitions/brussels-commune/imports.yaml). */
 const DOSSIER = 'dossier';
 /** Rows shown in the preview table; the totals count them all. */
 const MAX_ROWS_SHOWN = 500;
 
-type Phase = { kind: 'idle' } | { kind: 'previewing' | 'committing'; sent: number | null } | { kind: 'previewed' } | { kind: 'committed' };
-
 export function ImportPage() {
   const { t, i18n } = useTranslation('census');
   const lang = langOf(i18n.language);
   const session = useSession();
   useDocumentTitle(t('import.title'));
-  const [file, setFile] = useState<File | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [result, setResult] = useState<ImportCommit | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
+  const flow = useUploadFlow<ImportPreview, ImportCommit>({
+    path: (step, f) => `/imports/belfirst/${step}?filename=${encodeURIComponent(f.name)}`,
+    notXlsx: (name) => t('import.notXlsx', { name }),
+    errorText: (e) => errorText(e, lang, t('error')),
+  });
+  const { phase, busy, preview, result, error } = flow;
 
   if (!canImport(session.me)) {
     return (
@@ -42,61 +40,6 @@ export function ImportPage() {
     );
   }
 
-  const busy = phase.kind === 'previewing' || phase.kind === 'committing';
-  const path = (step: 'preview' | 'commit', f: File) => `/imports/belfirst/${step}?filename=${encodeURIComponent(f.name)}`;
-
-  const runPreview = async (f: File) => {
-    setFile(f);
-    setPreview(null);
-    setResult(null);
-    setError(null);
-    if (!/\.xlsx$/i.test(f.name)) {
-      setPhase({ kind: 'idle' });
-      setError(t('import.notXlsx', { name: f.name }));
-      return;
-    }
-    setPhase({ kind: 'previewing', sent: 0 });
-    try {
-      const p = await uploadFile<ImportPreview>(path('preview', f), f, (sent) => setPhase({ kind: 'previewing', sent }));
-      setPreview(p);
-      setPhase({ kind: 'previewed' });
-    } catch (e) {
-      setError(errorText(e, lang, t('error')));
-      setPhase({ kind: 'idle' });
-    }
-  };
-
-  const commit = async () => {
-    if (!file) return;
-    setError(null);
-    setPhase({ kind: 'committing', sent: 0 });
-    try {
-      const r = await uploadFile<ImportCommit>(path('commit', file), file, (sent) => setPhase({ kind: 'committing', sent }));
-      setResult(r);
-      setPhase({ kind: 'committed' });
-    } catch (e) {
-      // Nothing was created when the file is refused; the preview stays to try again.
-      setError(errorText(e, lang, t('error')));
-      setPhase({ kind: 'previewed' });
-    }
-  };
-
-  const onDrop = (e: DragEvent<HTMLDivElement>) => {
-    e.preventDefault();
-    setDragging(false);
-    const f = e.dataTransfer.files[0];
-    if (f && !busy) void runPreview(f);
-  };
-
-  const restart = () => {
-    setFile(null);
-    setPreview(null);
-    setResult(null);
-    setError(null);
-    setPhase({ kind: 'idle' });
-    if (input.current) input.current.value = '';
-  };
-
   const problemRows = (preview?.rows ?? []).filter((r) => r.status !== 'new');
   const listHref = href({ name: 'list', recordType: DOSSIER });
 
@@ -105,32 +48,11 @@ export function ImportPage() {
       <h1 id="import-title">{t('import.title')}</h1>
       <p className="form-note">{t('import.intro')}</p>
 
-      <div
-        className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-      >
-        <label htmlFor="belfirst-file">{t('import.file')}</label>
-        <p id="belfirst-file-hint" className="field-hint">{t('import.fileHint')}</p>
-        <input
-          ref={input}
-          id="belfirst-file"
-          type="file"
-          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-describedby="belfirst-file-hint"
-          disabled={busy}
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void runPreview(f);
-          }}
-        />
-      </div>
+      <XlsxDropZone flow={flow} id="belfirst-file" label={t('import.file')} hint={t('import.fileHint')} />
 
-      {busy && <UploadProgress phase={phase.kind === 'committing' ? 'committing' : 'previewing'} sent={phase.sent} />}
+      {phase.kind === 'previewing' || phase.kind === 'committing' ? (
+        <UploadProgress sent={phase.sent} working={t(phase.kind === 'committing' ? 'import.creating' : 'import.checking')} uploading={(percent) => t('import.uploading', { percent })} />
+      ) : null}
       {error && <p role="alert" className="error-box">{error}</p>}
 
       {preview && !result && (
@@ -149,10 +71,10 @@ export function ImportPage() {
           {problemRows.length > 0 && <RowsTable rows={problemRows.slice(0, MAX_ROWS_SHOWN)} lang={lang} />}
           {problemRows.length > MAX_ROWS_SHOWN && <p className="form-note">{t('import.rowsCut', { shown: MAX_ROWS_SHOWN, total: problemRows.length })}</p>}
           <div className="form-buttons">
-            <button type="button" onClick={() => void commit()} disabled={busy || preview.totals.new === 0}>
+            <button type="button" onClick={() => void flow.commit()} disabled={busy || preview.totals.new === 0}>
               {t('import.commit', { count: preview.totals.new })}
             </button>
-            <button type="button" className="secondary" onClick={restart} disabled={busy}>{t('import.another')}</button>
+            <button type="button" className="secondary" onClick={flow.restart} disabled={busy}>{t('import.another')}</button>
           </div>
           {preview.totals.new === 0 && <p className="form-note">{t('import.nothingNew')}</p>}
         </div>
@@ -169,7 +91,7 @@ export function ImportPage() {
           {result.rows.length > 0 && <RowsTable rows={result.rows.slice(0, MAX_ROWS_SHOWN)} lang={lang} />}
           <p className="form-buttons">
             <a className="button-link" href={listHref}>{t('import.seeDossiers')}</a>
-            <button type="button" className="secondary" onClick={restart}>{t('import.another')}</button>
+            <button type="button" className="secondary" onClick={flow.restart}>{t('import.another')}</button>
           </p>
         </div>
       )}
@@ -177,17 +99,6 @@ export function ImportPage() {
         <p><a href={listHref}>{t('import.seeDossiers')}</a></p>
       )}
     </section>
-  );
-}
-
-function UploadProgress({ phase, sent }: { phase: 'previewing' | 'committing'; sent: number | null }) {
-  const { t } = useTranslation('census');
-  const label = sent === null ? t(phase === 'committing' ? 'import.creating' : 'import.checking') : t('import.uploading', { percent: Math.round(sent * 100) });
-  return (
-    <div className="census-progress" role="status">
-      <progress aria-label={label} {...(sent === null ? {} : { value: Math.round(sent * 100), max: 100 })} />
-      <span>{label}</span>
-    </div>
   );
 }
 
@@ -200,20 +111,6 @@ function Totals({ totals }: { totals: ImportTotals }) {
       <li>{t('import.existing', { count: totals.existing + totals.duplicate })}</li>
       <li>{t('import.withErrors', { count: totals.error })}</li>
     </ul>
-  );
-}
-
-/** Column headers as written in the spreadsheet: the user's data, quoted as is to be found in the file. */
-function FileColumns({ names }: { names: string[] }) {
-  return (
-    <>
-      {names.map((n, i) => (
-        <span key={n}>
-          {i > 0 && ', '}
-          <code className="file-column">{n}</code>
-        </span>
-      ))}
-    </>
   );
 }
 
@@ -234,38 +131,24 @@ function RowsTable({ rows, lang }: { rows: RowPreview[]; lang: 'fr' | 'nl' | 'en
     );
   };
   return (
-    <div className="table-wrap">
-      <table className="records census-rows">
-        <caption>{t('import.rowsCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('import.row')}</th>
-            <th scope="col">{t('import.status')}</th>
-            <th scope="col">{t('import.company')}</th>
-            <th scope="col">{t('import.column')}</th>
-            <th scope="col">{t('import.message')}</th>
+    <ResultsTable caption={t('import.rowsCaption')} columns={[t('import.row'), t('import.status'), t('import.company'), t('import.column'), t('import.message')]}>
+      {rows.map((r) => {
+        const messages = r.errors.length > 0 ? r.errors : [null];
+        return messages.map((m, i) => (
+          <tr key={`${r.row}-${i}`} className={`row-${r.status}`}>
+            {i === 0 && <th scope="row" rowSpan={messages.length}>{r.row}</th>}
+            {i === 0 && <td rowSpan={messages.length}>{t(`import.rowStatus.${r.status}`)}</td>}
+            {i === 0 && (
+              <td rowSpan={messages.length}>
+                {r.recordId ? <a href={href({ name: 'record', id: r.recordId })}>{r.name ?? r.recordId}</a> : r.name ?? ''}
+                {r.key ? ` (${r.key})` : ''}
+              </td>
+            )}
+            <td>{m ? column(m) : ''}</td>
+            <td>{m ? pick(m, lang) : r.status === 'duplicate' && r.duplicateOf ? t('import.duplicateOf', { row: r.duplicateOf }) : r.status === 'existing' ? t('import.alreadyKnown') : ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const messages = r.errors.length > 0 ? r.errors : [null];
-            return messages.map((m, i) => (
-              <tr key={`${r.row}-${i}`} className={`row-${r.status}`}>
-                {i === 0 && <th scope="row" rowSpan={messages.length}>{r.row}</th>}
-                {i === 0 && <td rowSpan={messages.length}>{t(`import.rowStatus.${r.status}`)}</td>}
-                {i === 0 && (
-                  <td rowSpan={messages.length}>
-                    {r.recordId ? <a href={href({ name: 'record', id: r.recordId })}>{r.name ?? r.recordId}</a> : r.name ?? ''}
-                    {r.key ? ` (${r.key})` : ''}
-                  </td>
-                )}
-                <td>{m ? column(m) : ''}</td>
-                <td>{m ? pick(m, lang) : r.status === 'duplicate' && r.duplicateOf ? t('import.duplicateOf', { row: r.duplicateOf }) : r.status === 'existing' ? t('import.alreadyKnown') : ''}</td>
-              </tr>
-            ));
-          })}
-        </tbody>
-      </table>
-    </div>
+        ));
+      })}
+    </ResultsTable>
   );
 }

@@ -4,7 +4,7 @@
  * As for the Belfirst import, the file goes up twice (preview, commit): the server keeps nothing
  * between the two, and the preview dry-runs what the commit will apply, row by row.
  */
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { href } from '../app/router';
@@ -13,12 +13,12 @@ import { useYesNo } from '../agent/FieldValue';
 import { formatValue, langOf } from '../agent/format';
 import { useDocumentTitle } from '../agent/useDocumentTitle';
 import { useLocalized } from '../i18n';
-import { canUseOnyx, errorText, exportUrl, pick, uploadFile, type ExportSummary, type RowMessage, type UpdateCommit, type UpdatePreview, type UpdateRowPreview } from './census-api';
+import { canUseOnyx, errorText, exportUrl, pick, type ExportSummary, type RowMessage, type UpdateCommit, type UpdatePreview, type UpdateRowPreview } from './census-api';
+import { FileColumns, ResultsTable, UploadProgress, XlsxDropZone } from './FileUpload';
+import { useUploadFlow } from './useUploadFlow';
 
 /** Rows shown in a table; the totals count them all. */
 const MAX_ROWS_SHOWN = 500;
-
-type Phase = { kind: 'idle' } | { kind: 'previewing' | 'committing'; sent: number | null } | { kind: 'previewed' } | { kind: 'committed' };
 
 export function OnyxPage() {
   const { t, i18n } = useTranslation('census-extra');
@@ -28,13 +28,12 @@ export function OnyxPage() {
   const allowed = canUseOnyx(session.me);
   const [exports, setExports] = useState<ExportSummary[] | null>(null);
   const [target, setTarget] = useState('');
-  const [file, setFile] = useState<File | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [preview, setPreview] = useState<UpdatePreview | null>(null);
-  const [result, setResult] = useState<UpdateCommit | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
+  const flow = useUploadFlow<UpdatePreview, UpdateCommit>({
+    path: (step, f) => `/exports/${encodeURIComponent(target)}/update/${step}?filename=${encodeURIComponent(f.name)}`,
+    notXlsx: (name) => t('onyx.notXlsx', { name }),
+    errorText: (e) => errorText(e, lang, t('error')),
+  });
+  const { phase, busy, preview, result, error, setError } = flow;
 
   useEffect(() => {
     if (!allowed) return;
@@ -63,60 +62,6 @@ export function OnyxPage() {
   const updatable = (exports ?? []).filter((x) => x.update);
   const chosen = updatable.find((x) => x.id === target);
   const expected = chosen?.update ? [chosen.update.key, ...chosen.update.columns] : [];
-  const busy = phase.kind === 'previewing' || phase.kind === 'committing';
-  const path = (step: 'preview' | 'commit', f: File) => `/exports/${encodeURIComponent(target)}/update/${step}?filename=${encodeURIComponent(f.name)}`;
-
-  const runPreview = async (f: File) => {
-    setFile(f);
-    setPreview(null);
-    setResult(null);
-    setError(null);
-    if (!/\.xlsx$/i.test(f.name)) {
-      setPhase({ kind: 'idle' });
-      setError(t('onyx.notXlsx', { name: f.name }));
-      return;
-    }
-    setPhase({ kind: 'previewing', sent: 0 });
-    try {
-      const p = await uploadFile<UpdatePreview>(path('preview', f), f, (sent) => setPhase({ kind: 'previewing', sent }));
-      setPreview(p);
-      setPhase({ kind: 'previewed' });
-    } catch (e) {
-      setError(errorText(e, lang, t('error')));
-      setPhase({ kind: 'idle' });
-    }
-  };
-
-  const commit = async () => {
-    if (!file) return;
-    setError(null);
-    setPhase({ kind: 'committing', sent: 0 });
-    try {
-      const r = await uploadFile<UpdateCommit>(path('commit', file), file, (sent) => setPhase({ kind: 'committing', sent }));
-      setResult(r);
-      setPhase({ kind: 'committed' });
-    } catch (e) {
-      setError(errorText(e, lang, t('error')));
-      setPhase({ kind: 'previewed' });
-    }
-  };
-
-  const restart = () => {
-    setFile(null);
-    setPreview(null);
-    setResult(null);
-    setError(null);
-    setPhase({ kind: 'idle' });
-    if (input.current) input.current.value = '';
-  };
-
-  const onDrop = (e: DragEvent<HTMLDivElement>) => {
-    e.preventDefault();
-    setDragging(false);
-    const f = e.dataTransfer.files[0];
-    if (f && !busy) void runPreview(f);
-  };
-
   return (
     <section className="census-onyx" aria-labelledby="onyx-title">
       <h1 id="onyx-title">{t('onyx.title')}</h1>
@@ -151,37 +96,16 @@ export function OnyxPage() {
           {updatable.length > 1 && (
             <>
               <label htmlFor="onyx-target">{t('onyx.target')}</label>
-              <select id="onyx-target" value={target} disabled={busy} onChange={(e) => { setTarget(e.target.value); restart(); }}>
+              <select id="onyx-target" value={target} disabled={busy} onChange={(e) => { setTarget(e.target.value); flow.restart(); }}>
                 {updatable.map((x) => <option key={x.id} value={x.id}>{pick(x.label, lang)}</option>)}
               </select>
             </>
           )}
-          <div
-            className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
-            onDragOver={(e) => {
-              e.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={onDrop}
-          >
-            <label htmlFor="onyx-file">{t('onyx.file')}</label>
-            <p id="onyx-file-hint" className="field-hint">{t('onyx.fileHint')}</p>
-            <input
-              ref={input}
-              id="onyx-file"
-              type="file"
-              accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              aria-describedby="onyx-file-hint"
-              disabled={busy}
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void runPreview(f);
-              }}
-            />
-          </div>
+          <XlsxDropZone flow={flow} id="onyx-file" label={t('onyx.file')} hint={t('onyx.fileHint')} />
 
-          {busy && <Progress phase={phase.kind === 'committing' ? 'committing' : 'previewing'} sent={phase.sent} />}
+          {phase.kind === 'previewing' || phase.kind === 'committing' ? (
+            <UploadProgress sent={phase.sent} working={t(phase.kind === 'committing' ? 'onyx.applying' : 'onyx.checking')} uploading={(percent) => t('uploading', { percent })} />
+          ) : null}
 
           {preview && !result && (
             <div aria-labelledby="onyx-preview-title">
@@ -200,10 +124,10 @@ export function OnyxPage() {
               )}
               <UpdateRows rows={preview.rows} recordType={chosen?.record ?? ''} />
               <div className="form-buttons">
-                <button type="button" onClick={() => void commit()} disabled={busy || preview.totals.update === 0}>
+                <button type="button" onClick={() => void flow.commit()} disabled={busy || preview.totals.update === 0}>
                   {t('onyx.commit', { count: preview.totals.update })}
                 </button>
-                <button type="button" className="secondary" onClick={restart} disabled={busy}>{t('onyx.another')}</button>
+                <button type="button" className="secondary" onClick={flow.restart} disabled={busy}>{t('onyx.another')}</button>
               </div>
               {preview.totals.update === 0 && <p className="form-note">{t('onyx.nothingToDo')}</p>}
             </div>
@@ -219,7 +143,7 @@ export function OnyxPage() {
               </ul>
               <UpdateRows rows={result.rows} recordType={chosen?.record ?? ''} />
               <p className="form-buttons">
-                <button type="button" className="secondary" onClick={restart}>{t('onyx.another')}</button>
+                <button type="button" className="secondary" onClick={flow.restart}>{t('onyx.another')}</button>
               </p>
             </div>
           )}
@@ -234,31 +158,6 @@ export function OnyxPage() {
       )}
       {exports !== null && updatable.length === 0 && exports.length > 0 && <p className="form-note">{t('onyx.noUpdate')}</p>}
     </section>
-  );
-}
-
-function Progress({ phase, sent }: { phase: 'previewing' | 'committing'; sent: number | null }) {
-  const { t } = useTranslation('census-extra');
-  const label = sent === null ? t(phase === 'committing' ? 'onyx.applying' : 'onyx.checking') : t('uploading', { percent: Math.round(sent * 100) });
-  return (
-    <div className="census-progress" role="status">
-      <progress aria-label={label} {...(sent === null ? {} : { value: Math.round(sent * 100), max: 100 })} />
-      <span>{label}</span>
-    </div>
-  );
-}
-
-/** Headers as written in the spreadsheet: the user's data, quoted as is. */
-export function FileColumns({ names }: { names: string[] }) {
-  return (
-    <>
-      {names.map((n, i) => (
-        <span key={n}>
-          {i > 0 && ', '}
-          <code className="file-column">{n}</code>
-        </span>
-      ))}
-    </>
   );
 }
 
@@ -286,53 +185,41 @@ function UpdateRows({ rows, recordType }: { rows: UpdateRowPreview[]; recordType
     </>
   );
   return (
-    <div className="table-wrap">
-      <table className="records census-rows onyx-rows">
-        <caption>{t('onyx.rowsCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('onyx.row')}</th>
-            <th scope="col">{t('onyx.status')}</th>
-            <th scope="col">{t('onyx.dossier')}</th>
-            <th scope="col">{t('onyx.changes')}</th>
-            <th scope="col">{t('onyx.messages')}</th>
+    <>
+      <ResultsTable className="onyx-rows" caption={t('onyx.rowsCaption')} columns={[t('onyx.row'), t('onyx.status'), t('onyx.dossier'), t('onyx.changes'), t('onyx.messages')]}>
+        {rows.slice(0, MAX_ROWS_SHOWN).map((r) => (
+          <tr key={r.row} className={`row-${r.status}`}>
+            <th scope="row">{r.row}</th>
+            <td>{t(`onyx.rowStatus.${r.status}`)}</td>
+            <td>
+              {r.recordId ? <a href={href({ name: 'record', id: r.recordId })}>{r.title ?? r.recordId}</a> : null}
+              {r.key ? <span className="value-muted">{r.recordId ? ' ' : ''}({r.key})</span> : null}
+            </td>
+            <td>
+              {r.changes.length > 0 && (
+                <ul className="plain-list onyx-changes">
+                  {r.changes.map((c) => (
+                    <li key={c.field}>
+                      {fieldName(c.field, c.column)}: <span className="value-before">{formatValue(fields[c.field], c.before, lang, yesNo) || t('onyx.empty')}</span>
+                      {' → '}
+                      <strong>{formatValue(fields[c.field], c.after, lang, yesNo) || t('onyx.empty')}</strong>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td>
+              {r.errors.length > 0 && (
+                <ul className="plain-list">
+                  {r.errors.map((m, i) => <li key={i} className="field-error">{message(m)}</li>)}
+                </ul>
+              )}
+              {r.duplicateOf && r.duplicateOf.length > 0 && <span className="value-muted">{t('onyx.duplicateOf', { rows: r.duplicateOf.join(', ') })}</span>}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, MAX_ROWS_SHOWN).map((r) => (
-            <tr key={r.row} className={`row-${r.status}`}>
-              <th scope="row">{r.row}</th>
-              <td>{t(`onyx.rowStatus.${r.status}`)}</td>
-              <td>
-                {r.recordId ? <a href={href({ name: 'record', id: r.recordId })}>{r.title ?? r.recordId}</a> : null}
-                {r.key ? <span className="value-muted">{r.recordId ? ' ' : ''}({r.key})</span> : null}
-              </td>
-              <td>
-                {r.changes.length > 0 && (
-                  <ul className="plain-list onyx-changes">
-                    {r.changes.map((c) => (
-                      <li key={c.field}>
-                        {fieldName(c.field, c.column)}: <span className="value-before">{formatValue(fields[c.field], c.before, lang, yesNo) || t('onyx.empty')}</span>
-                        {' → '}
-                        <strong>{formatValue(fields[c.field], c.after, lang, yesNo) || t('onyx.empty')}</strong>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-              <td>
-                {r.errors.length > 0 && (
-                  <ul className="plain-list">
-                    {r.errors.map((m, i) => <li key={i} className="field-error">{message(m)}</li>)}
-                  </ul>
-                )}
-                {r.duplicateOf && r.duplicateOf.length > 0 && <span className="value-muted">{t('onyx.duplicateOf', { rows: r.duplicateOf.join(', ') })}</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ResultsTable>
       {rows.length > MAX_ROWS_SHOWN && <p className="form-note">{t('onyx.rowsCut', { shown: MAX_ROWS_SHOWN, total: rows.length })}</p>}
-    </div>
+    </>
   );
 }

@@ -4,13 +4,14 @@
  * one); the server matches each file to its dossier and says, file by file, what it did or why
  * it did nothing. A refused file does not stop the others (runtime/http/registered-mail.routes.ts).
  */
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { href } from '../app/router';
 import { useSession } from '../app/session';
 import { formatBytes, langOf } from '../agent/format';
 import { useDocumentTitle } from '../agent/useDocumentTitle';
 import { canUploadMail, errorText, pick, uploadForm, type MailBatchResult, type MailKind } from './census-api';
+import { DropZone, ResultsTable, UploadProgress } from './FileUpload';
 
 const KINDS: MailKind[] = ['sending', 'receipt', 'return'];
 const DOSSIER = 'dossier';
@@ -33,7 +34,6 @@ export function RegisteredMailPage() {
   const [sending, setSending] = useState<{ sent: number | null } | null>(null);
   const [result, setResult] = useState<MailBatchResult | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
   const filesInput = useRef<HTMLInputElement>(null);
   const manifestInput = useRef<HTMLInputElement>(null);
 
@@ -90,15 +90,6 @@ export function RegisteredMailPage() {
     if (manifestInput.current) manifestInput.current.value = '';
   };
 
-  const onDrop = (e: DragEvent<HTMLDivElement>) => {
-    e.preventDefault();
-    setDragging(false);
-    if (!busy) choose(e.dataTransfer.files);
-  };
-
-  const sent = sending?.sent ?? null;
-  const progressLabel = sent === null ? t('mail.matching') : t('uploading', { percent: Math.round(sent * 100) });
-
   return (
     <section className="census-mail" aria-labelledby="mail-title">
       <h1 id="mail-title">{t('mail.title')}</h1>
@@ -117,22 +108,19 @@ export function RegisteredMailPage() {
           ))}
         </fieldset>
 
-        <div
-          className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
+        <DropZone
+          id="mail-files"
+          label={t('mail.files')}
+          hint={t(kind === 'return' ? 'mail.filesHintReturn' : 'mail.filesHint')}
+          multiple
+          disabled={busy}
+          inputRef={filesInput}
+          onFiles={choose}
         >
-          <label htmlFor="mail-files">{t('mail.files')}</label>
-          <p id="mail-files-hint" className="field-hint">{t(kind === 'return' ? 'mail.filesHintReturn' : 'mail.filesHint')}</p>
-          <input ref={filesInput} id="mail-files" type="file" multiple aria-describedby="mail-files-hint" disabled={busy} onChange={(e) => choose(e.target.files)} />
           {files.length > 0 && (
             <p className="form-note">{t('mail.chosen', { count: files.length, size: formatBytes(files.reduce((n, f) => n + f.size, 0), lang) })}</p>
           )}
-        </div>
+        </DropZone>
 
         <label htmlFor="mail-manifest">{t('mail.manifest')}</label>
         <p id="mail-manifest-hint" className="field-hint">{t('mail.manifestHint')}</p>
@@ -152,12 +140,7 @@ export function RegisteredMailPage() {
         </div>
       </form>
 
-      {busy && (
-        <div className="census-progress" role="status">
-          <progress aria-label={progressLabel} {...(sent === null ? {} : { value: Math.round(sent * 100), max: 100 })} />
-          <span>{progressLabel}</span>
-        </div>
-      )}
+      {sending && <UploadProgress sent={sending.sent} working={t('mail.matching')} uploading={(percent) => t('uploading', { percent })} />}
       {error && <p role="alert" className="error-box">{error}</p>}
 
       {result && (
@@ -168,32 +151,19 @@ export function RegisteredMailPage() {
               <li key={o}>{t(`mail.counts.${o}`, { count: result.counts[o] })}</li>
             ))}
           </ul>
-          <div className="table-wrap">
-            <table className="records census-rows mail-results">
-              <caption>{t('mail.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('mail.file')}</th>
-                  <th scope="col">{t('mail.dossier')}</th>
-                  <th scope="col">{t('mail.outcome')}</th>
-                  <th scope="col">{t('mail.message')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.results.map((r) => (
-                  <tr key={r.index} className={`row-${r.outcome === 'refused' ? 'error' : r.outcome}`}>
-                    <th scope="row"><span className="file-name">{r.file}</span></th>
-                    <td>
-                      {r.dossier ? <a href={href({ name: 'record', id: r.dossier.id })}>{r.dossier.title ?? r.dossier.id}</a> : <span className="value-muted">{t('mail.noDossier')}</span>}
-                      {r.registeredNumber && <span className="value-muted"> ({r.registeredNumber})</span>}
-                    </td>
-                    <td><strong className={`mail-${r.outcome}`}>{t(`mail.outcomes.${r.outcome}`)}</strong></td>
-                    <td>{pick(r.message, lang)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ResultsTable className="mail-results" caption={t('mail.caption')} columns={[t('mail.file'), t('mail.dossier'), t('mail.outcome'), t('mail.message')]}>
+            {result.results.map((r) => (
+              <tr key={r.index} className={`row-${r.outcome === 'refused' ? 'error' : r.outcome}`}>
+                <th scope="row"><span className="file-name">{r.file}</span></th>
+                <td>
+                  {r.dossier ? <a href={href({ name: 'record', id: r.dossier.id })}>{r.dossier.title ?? r.dossier.id}</a> : <span className="value-muted">{t('mail.noDossier')}</span>}
+                  {r.registeredNumber && <span className="value-muted"> ({r.registeredNumber})</span>}
+                </td>
+                <td><strong className={`mail-${r.outcome}`}>{t(`mail.outcomes.${r.outcome}`)}</strong></td>
+                <td>{pick(r.message, lang)}</td>
+              </tr>
+            ))}
+          </ResultsTable>
           <p><a href={lateReturns}>{t('mail.lateReturns')}</a></p>
         </div>
       )}

@@ -127,11 +127,24 @@ export function errorText(e: unknown, lang: Lang, fallback: string): string {
  * null while the server works on it.
  */
 export function uploadFile<T>(path: string, file: Blob, onProgress: (sent: number | null) => void): Promise<T> {
+  return postWithProgress<T>(path, file, onProgress);
+}
+
+/**
+ * POSTs a multipart form (several scans and a manifest) with upload progress, as uploadFile does
+ * for one raw file.
+ */
+export function uploadForm<T>(path: string, form: FormData, onProgress: (sent: number | null) => void): Promise<T> {
+  return postWithProgress<T>(path, form, onProgress);
+}
+
+function postWithProgress<T>(path: string, body: Blob | FormData, onProgress: (sent: number | null) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api${path}`);
     xhr.withCredentials = true;
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    // A form's Content-Type carries the multipart boundary, which only the browser knows.
+    if (!(body instanceof FormData)) xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
@@ -152,7 +165,7 @@ export function uploadFile<T>(path: string, file: Blob, onProgress: (sent: numbe
       const e = json as { code?: string; message?: string; details?: Record<string, unknown> };
       reject(new ApiError(xhr.status, e.code ?? 'error', e.message ?? xhr.statusText, e.details ?? {}));
     };
-    xhr.send(file);
+    xhr.send(body);
   });
 }
 
@@ -288,36 +301,3 @@ const MAIL_ROLES = ['census-agent'];
 export const canUseOnyx = (me: Me): boolean => me.admin || me.user.roles.some((r) => ONYX_ROLES.includes(r));
 export const canSeeFigures = (me: Me): boolean => me.admin || me.user.roles.some((r) => FIGURES_ROLES.includes(r));
 export const canUploadMail = (me: Me): boolean => me.admin || me.user.roles.some((r) => MAIL_ROLES.includes(r));
-
-/**
- * POSTs a multipart form (several scans and a manifest) with upload progress, as uploadFile does
- * for one raw file; the browser sets the multipart boundary itself.
- */
-export function uploadForm<T>(path: string, form: FormData, onProgress: (sent: number | null) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api${path}`);
-    xhr.withCredentials = true;
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
-    };
-    xhr.upload.onload = () => onProgress(null);
-    xhr.onerror = () => reject(new ApiError(0, 'network', '', {}));
-    xhr.onload = () => {
-      let json: unknown = {};
-      try {
-        json = xhr.responseText ? JSON.parse(xhr.responseText) : {};
-      } catch {
-        json = {};
-      }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        resolve(json as T);
-        return;
-      }
-      const e = json as { code?: string; message?: string; details?: Record<string, unknown> };
-      reject(new ApiError(xhr.status, e.code ?? 'error', e.message ?? xhr.statusText, e.details ?? {}));
-    };
-    xhr.send(form);
-  });
-}
