@@ -34,28 +34,66 @@ describe('the shipped census dossier process', () => {
     expect(created.snapshot.context.fields['language']).toBe('fr');
   });
 
-  it('needs both the alderman and the secretary to sign, in any order', () => {
-    const signing = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent));
-    expect(signing.summary).toMatchObject({ status: 'pending', reason: { fr: 'Envoyé pour approbation', nl: 'Ter goedkeuring verzonden' } });
+  describe('the manager approves the letter before the signatories (TR-23)', () => {
+    it('waits for the manager once signature is requested, and tells the tax managers', () => {
+      const waiting = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent));
+      expect(waiting.summary).toMatchObject({
+        status: 'pending', step: 'signature', states: ['manager-approval'],
+        reason: { fr: 'En attente de l\'approbation du responsable', nl: 'Wacht op goedkeuring van de verantwoordelijke' },
+      });
+      // Only the managers are told: the signatories wait for the manager's approval.
+      expect(waiting.effects.filter((e) => e.kind === 'notify')).toEqual([expect.objectContaining({ kind: 'notify', role: 'tax-manager', template: 'approval-requested' })]);
+      // Neither signatory may approve yet.
+      expect(() => applyEvent(census, waiting.snapshot, ev('approve', alderman))).toThrow(/not allowed/);
+      expect(() => applyEvent(census, waiting.snapshot, ev('approve', secretary))).toThrow(/not allowed/);
+    });
+
+    it('goes back to preparation with the comment when the manager rejects', () => {
+      const waiting = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent));
+      expect(() => applyEvent(census, waiting.snapshot, ev('reject', manager))).toThrow(/invalid field/);
+      const back = applyEvent(census, waiting.snapshot, ev('reject', manager, { comment: 'Adresse du siège à vérifier' }));
+      expect(back.summary).toMatchObject({ status: 'open', states: ['preparing'] });
+      expect(back.snapshot.context.approvals).toEqual([expect.objectContaining({ by: 'manager', decision: 'rejected', comment: 'Adresse du siège à vérifier' })]);
+      expect(back.effects.filter((e) => e.kind === 'notify')).toEqual([]);
+      // Corrected, it goes to the manager again.
+      const again = run(back.snapshot, ev('request-signature', agent));
+      expect(again.summary.states).toEqual(['manager-approval']);
+    });
+  });
+
+  it('needs the manager, then both the alderman and the secretary to sign, in any order', () => {
+    const waiting = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent));
+    const signing = applyEvent(census, waiting.snapshot, ev('approve', manager));
+    expect(signing.summary).toMatchObject({ status: 'pending', states: ['signing'], reason: { fr: 'Envoyé pour approbation', nl: 'Ter goedkeuring verzonden' } });
     expect(signing.effects.filter((e) => e.kind === 'notify')).toHaveLength(2);
+    expect(signing.effects.filter((e) => e.kind === 'notify')).toEqual(expect.arrayContaining([
+      expect.objectContaining({ role: 'alderman-finance', template: 'signature-requested' }),
+      expect.objectContaining({ role: 'municipal-secretary', template: 'signature-requested' }),
+    ]));
+    // The manager's approval is not a signature.
+    expect(() => applyEvent(census, signing.snapshot, ev('approve', manager))).toThrow(/not allowed/);
     const one = applyEvent(census, signing.snapshot, ev('approve', secretary));
     expect(one.summary.states).toEqual(['signing']);
     expect(() => applyEvent(census, one.snapshot, ev('approve', secretary))).toThrow(/not allowed/);
     const both = applyEvent(census, one.snapshot, ev('approve', alderman));
     expect(both.summary).toMatchObject({ status: 'open', reason: { fr: 'Signatures reçues' } });
-    expect(both.snapshot.context.approvals.map((d) => d.by)).toEqual(['secretary', 'alderman']);
+    expect(both.snapshot.context.approvals.map((d) => d.by)).toEqual(['manager', 'secretary', 'alderman']);
+    // The other order signs it just the same.
+    const other = run(signing.snapshot, ev('approve', alderman), ev('approve', secretary));
+    expect(other.summary).toMatchObject({ status: 'open', states: ['signed'] });
+    expect(other.snapshot.context.approvals.map((d) => d.by)).toEqual(['manager', 'alderman', 'secretary']);
   });
 
   it('returns to preparation with the comment when a signer rejects', () => {
-    const signing = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent));
+    const signing = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager));
     expect(() => applyEvent(census, signing.snapshot, ev('reject', alderman))).toThrow(/invalid field/);
     const back = applyEvent(census, signing.snapshot, ev('reject', alderman, { comment: 'Mauvais règlement-taxe' }));
     expect(back.summary.states).toEqual(['preparing']);
-    expect(back.snapshot.context.approvals[0]).toMatchObject({ by: 'alderman', decision: 'rejected', comment: 'Mauvais règlement-taxe' });
+    expect(back.snapshot.context.approvals.at(-1)).toMatchObject({ by: 'alderman', decision: 'rejected', comment: 'Mauvais règlement-taxe' });
   });
 
   it('sets a 15-day reply deadline when the registered letter is sent, and cancels it on return', () => {
-    const signed = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary));
+    const signed = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager), ev('approve', alderman), ev('approve', secretary));
     const sent = applyEvent(census, signed.snapshot, ev('send-registered-mail', agent, {}, '2026-11-27T09:00:00.000Z'));
     expect(sent.timersSet).toHaveLength(1);
     // 15 calendar days in Brussels wall-clock time.
@@ -73,7 +111,7 @@ describe('the shipped census dossier process', () => {
   });
 
   it('routes the three analysis outcomes, with the PV approval loop for unclear cases', () => {
-    const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
+    const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
     expect(applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'matches' })).summary).toMatchObject({ status: 'closed', done: true });
     expect(applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'false-declaration' })).summary.states).toEqual(['ex-officio', 'to-notify']);
     const inspection = applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'unclear' }));
@@ -103,7 +141,7 @@ describe('the shipped census dossier process', () => {
   describe('ex officio taxation (ordinance of 3 April 2014)', () => {
     const system = { id: 'system', roles: ['system'] };
     const toNotify = () => {
-      const signed = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent));
+      const signed = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent));
       return run(signed.snapshot, ev('return-received', agent), ev('conclude-analysis', agent, { outcome: 'false-declaration' }));
     };
 
@@ -158,7 +196,7 @@ describe('the shipped census dossier process', () => {
   });
 
   it('still takes the payment data read back from Onyx once closed, and nothing else', () => {
-    const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
+    const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
     const closed = applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'matches' }));
     expect(closed.summary.done).toBe(true);
     const update = (fields: Record<string, unknown>) => applyEvent(census, closed.snapshot, { type: 'update', actor: manager, data: { fields }, at: '2027-02-01T10:00:00Z' });

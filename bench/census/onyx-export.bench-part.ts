@@ -1,8 +1,8 @@
 /**
  * Onyx export benchmark part: 10,000 census dossiers walked to `closed-matching` through the
- * engine (created, prepared, signed by both, mailed, returned, concluded), then the Onyx workbook
- * of all of them streamed to a file — on a fresh durable store (synchronous=FULL). Only the export
- * is timed; walking the dossiers is not.
+ * engine (created, prepared, approved by the manager, signed by both, mailed, returned,
+ * concluded), then the Onyx workbook of all of them streamed to a file — on a fresh durable store
+ * (synchronous=FULL). Only the export is timed; walking the dossiers is not.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,7 @@ export async function benchOnyxExport10k(count = 10_000): Promise<number> {
   const runtime = await createRuntime(config);
   try {
     const agent = { id: 'bench-agent', roles: ['census-agent'] };
+    const manager = { id: 'bench-manager', roles: ['tax-manager'] };
     const alderman = { id: 'bench-alderman', roles: ['alderman-finance'] };
     const secretary = { id: 'bench-secretary', roles: ['municipal-secretary'] };
     const r = runtime.records;
@@ -46,6 +47,7 @@ export async function benchOnyxExport10k(count = 10_000): Promise<number> {
           });
           await r.send(agent, id, { type: 'prepare' });
           await r.send(agent, id, { type: 'request-signature' });
+          await r.send(manager, id, { type: 'approve' });
           await r.send(alderman, id, { type: 'approve' });
           await r.send(secretary, id, { type: 'approve' });
           await r.send(agent, id, { type: 'send-registered-mail' });

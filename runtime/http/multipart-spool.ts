@@ -8,7 +8,7 @@
  * `discard()`, which first stops the writes still running.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -125,7 +125,9 @@ export function spoolMultipart(
       const file: SpooledFile = { name: info.filename ?? '', contentType: info.mimeType, path, size: 0, sha256: '', head: Buffer.alloc(0), truncated: false };
       upload.files.push(file);
       writes.push(
-        pipeline(stream, tap, createWriteStream(path)).then(() => {
+        // Opened here, synchronously: the file exists before anything can fail, so `discard`
+        // always finds and removes it (an asynchronous open could land after the unlink).
+        pipeline(stream, tap, createWriteStream(path, { fd: openSync(path, 'w') })).then(() => {
           file.size = size;
           file.sha256 = hash.digest('hex');
           file.head = Buffer.concat(head);

@@ -37,7 +37,7 @@ function plusDays(date: string, days: number): string {
 }
 
 describe('the full census walk over HTTP', () => {
-  it('takes a dossier from creation through signatures, mail, inspection and PV review to the tax, and closes it', async () => {
+  it('takes a dossier from creation through the manager’s approval, signatures, mail, inspection and PV review to the tax, and closes it', async () => {
     let d = await agent.create(dutchBakery);
     expect(progress(d)).toBe('preparation:current signature:todo mailing:todo analysis:todo inspection:todo taxation:todo done:todo');
 
@@ -45,6 +45,14 @@ describe('the full census walk over HTTP', () => {
     expect(d).toMatchObject({ status: 'open', owner: 'u-agent', version: 2 });
 
     d = await agent.send(d.id, 'request-signature', {}, d.version);
+    // The manager approves the letter before the signatories see it (TR-23).
+    expect(d).toMatchObject({ status: 'pending', step: 'signature', states: ['manager-approval'], reason: { fr: 'En attente de l\'approbation du responsable' } });
+    expect(progress(d)).toBe('preparation:done signature:current mailing:todo analysis:todo inspection:todo taxation:todo done:todo');
+    // The alderman may not sign before the manager approved.
+    const tooEarly = await alderman.event(d.id, 'approve');
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body.code).toBe('event-not-allowed');
+    d = await manager.send(d.id, 'approve', {}, d.version);
     expect(d).toMatchObject({ status: 'pending', step: 'signature', states: ['signing'], reason: { fr: 'Envoyé pour approbation' } });
     expect(progress(d)).toBe('preparation:done signature:current mailing:todo analysis:todo inspection:todo taxation:todo done:todo');
 
@@ -52,7 +60,7 @@ describe('the full census walk over HTTP', () => {
     const [byAlderman, bySecretary] = await Promise.all([alderman.event(d.id, 'approve'), secretary.event(d.id, 'approve', { comment: 'OK pour moi' })]);
     expect([byAlderman.status, bySecretary.status]).toEqual([200, 200]);
     d = await agent.record(d.id);
-    expect(d).toMatchObject({ status: 'open', step: 'mailing', states: ['signed'], version: 5, reason: { fr: 'Signatures reçues' } });
+    expect(d).toMatchObject({ status: 'open', step: 'mailing', states: ['signed'], version: 6, reason: { fr: 'Signatures reçues' } });
 
     d = await agent.send(d.id, 'send-registered-mail');
     expect(d).toMatchObject({ status: 'pending', states: ['awaiting-return'] });
@@ -137,11 +145,14 @@ describe('the full census walk over HTTP', () => {
 
     const history = await agent.history(d.id);
     expect(history.map((h) => h.eventType)).toEqual([
-      'create', 'prepare', 'request-signature', 'approve', 'approve', 'send-registered-mail', 'return-received',
+      'create', 'prepare', 'request-signature', 'approve', 'approve', 'approve', 'send-registered-mail', 'return-received',
       'conclude-analysis', 'plan-visit', 'record-visit', 'update', 'submit-pv', 'reject', 'submit-pv', 'approve', 'tax-ex-officio',
       'update', 'send-notification', expect.stringMatching(/^timer:/), expect.stringMatching(/^timer:/), 'set-tax',
     ]);
-    expect(history.filter((h) => h.eventType === 'approve').slice(0, 2).map((h) => h.actor).sort()).toEqual(['u-alderman', 'u-secretary']);
+    // The manager's approval comes before the two signatures.
+    const approvals = history.filter((h) => h.eventType === 'approve');
+    expect(approvals[0]).toMatchObject({ actor: 'u-manager', fromStates: ['manager-approval'], toStates: ['signing'] });
+    expect(approvals.slice(1, 3).map((h) => h.actor).sort()).toEqual(['u-alderman', 'u-secretary']);
     expect(history.find((h) => h.eventType === 'reject')).toMatchObject({ actor: 'u-manager', data: { comment: 'Préciser la surface de l’enseigne.' } });
     expect(history.map((h) => h.version)).toEqual(history.map((_, i) => i + 1));
 
@@ -153,10 +164,17 @@ describe('the full census walk over HTTP', () => {
     expect((await agent.send(d.id, 'update', { fields: { tax_paid_amount: 3600, tax_paid_on: '2027-02-10' } })).fields).toMatchObject({ tax_paid_amount: 3600 });
   });
 
-  it('sends the dossier back to preparation when a signer refuses, with the reason kept', async () => {
+  it('sends the dossier back to preparation when the manager or a signer refuses, with the reason kept', async () => {
     let d = await agent.create(frenchGarage);
     await agent.send(d.id, 'prepare');
     await agent.send(d.id, 'request-signature');
+    // The manager refuses the letter first: the reason is required too.
+    expect((await manager.event(d.id, 'reject')).status).toBe(422);
+    d = await manager.send(d.id, 'reject', { comment: 'Adresse du siège à vérifier' });
+    expect(d).toMatchObject({ status: 'open', states: ['preparing'] });
+    expect((await agent.history(d.id)).at(-1)).toMatchObject({ eventType: 'reject', actor: 'u-manager', data: { comment: 'Adresse du siège à vérifier' } });
+    await agent.send(d.id, 'request-signature');
+    await manager.send(d.id, 'approve');
     const noReason = await secretary.event(d.id, 'reject');
     expect(noReason.status).toBe(422);
     expect(noReason.body.details['fields']).toHaveProperty('comment');
@@ -166,7 +184,7 @@ describe('the full census walk over HTTP', () => {
 });
 
 describe('notifications', () => {
-  it('notifies the alderman and the secretary in the dossier’s language once signature is requested', async () => {
+  it('notifies the tax managers once signature is requested, then the alderman and the secretary once the manager approved, in the dossier’s language', async () => {
     const nl = await agent.create(dutchBakery);
     const fr = await agent.create({ ...frenchGarage, company_name: 'Librairie Tropismes SRL' });
     for (const d of [nl, fr]) {
@@ -180,14 +198,22 @@ describe('notifications', () => {
       const items = res.body.items.filter((x) => x.recordId === id);
       return items.length >= n ? items : null;
     };
-    const dutch = await eventually(() => forRecord(nl.id, 2));
+    // First the manager's approval is asked (TR-23), and only that.
+    const toManagerNl = await eventually(() => forRecord(nl.id, 1));
+    expect(toManagerNl).toEqual([expect.objectContaining({ role: 'tax-manager', lang: 'nl', subject: 'Brief goed te keuren: Bakkerij Peeters BV' })]);
+    const toManagerFr = await eventually(() => forRecord(fr.id, 1));
+    expect(toManagerFr).toEqual([expect.objectContaining({ role: 'tax-manager', lang: 'fr', subject: 'Lettre à approuver : Librairie Tropismes SRL' })]);
+
+    for (const d of [nl, fr]) await manager.send(d.id, 'approve');
+    const signatories = (items: Delivery[]): Delivery[] => items.filter((x) => x.role !== 'tax-manager');
+    const dutch = signatories(await eventually(() => forRecord(nl.id, 3)));
     expect(dutch.map((x) => x.role).sort()).toEqual(['alderman-finance', 'municipal-secretary']);
     for (const x of dutch) {
       expect(x).toMatchObject({ lang: 'nl', subject: 'Brief te ondertekenen: Bakkerij Peeters BV' });
       expect(x.body).toContain('Bakkerij Peeters BV');
     }
 
-    const french = await eventually(() => forRecord(fr.id, 2));
+    const french = signatories(await eventually(() => forRecord(fr.id, 3)));
     expect(french.map((x) => x.role).sort()).toEqual(['alderman-finance', 'municipal-secretary']);
     for (const x of french) {
       expect(x).toMatchObject({ lang: 'fr', subject: 'Lettre à signer : Librairie Tropismes SRL' });
@@ -196,7 +222,7 @@ describe('notifications', () => {
 
     // Delivered exactly once each, even though the worker keeps polling.
     await new Promise((r) => setTimeout(r, 200));
-    expect(await forRecord(nl.id, 2)).toHaveLength(2);
+    expect(await forRecord(nl.id, 3)).toHaveLength(3);
   });
 
   it('keeps the notification list for admins only', async () => {

@@ -65,7 +65,7 @@ describe('two users changing one dossier at the same moment', () => {
 
   it('applies a valid event and refuses one that is no longer allowed when both race without a version', async () => {
     const d = await agent.send((await agent.create(frenchGarage)).id, 'prepare');
-    // Both try to move the dossier on; the second finds it already in signing.
+    // Both try to move the dossier on; the second finds it already awaiting the manager's approval.
     const [a, b] = await Promise.all([agent.event(d.id, 'request-signature'), agent.event(d.id, 'request-signature')]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect((a.status === 409 ? a : b).body.code).toBe('event-not-allowed');

@@ -4,12 +4,13 @@ import { ApiClient, PACK_DIR, frenchGarage, loggedIn, startTestServer, type Erro
 let server: TestServer;
 let admin: ApiClient;
 let agent: ApiClient;
+let manager: ApiClient;
 let alderman: ApiClient;
 let secretary: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  [admin, agent, alderman, secretary] = await Promise.all(['admin', 'agent', 'alderman', 'secretary'].map((u) => loggedIn(server.url, u)));
+  [admin, agent, manager, alderman, secretary] = await Promise.all(['admin', 'agent', 'manager', 'alderman', 'secretary'].map((u) => loggedIn(server.url, u)));
 });
 
 afterAll(async () => {
@@ -24,9 +25,9 @@ function brokenPack(): { files: Record<string, string>; line: number; col: numbe
   const files = shipped();
   const text = files[CENSUS] ?? '';
   const lines = text.split('\n');
-  const i = lines.findIndex((l) => l.includes('request-signature: { to: signing,'));
+  const i = lines.findIndex((l) => l.includes('request-signature: { to: manager-approval,'));
   expect(i).toBeGreaterThan(0);
-  lines[i] = lines[i]!.replace('to: signing,', 'to: signin,');
+  lines[i] = lines[i]!.replace('to: manager-approval,', 'to: signin,');
   files[CENSUS] = lines.join('\n');
   return { files, line: i + 1, col: lines[i]!.indexOf('signin') + 1 };
 }
@@ -130,7 +131,8 @@ describe('changing the pack over the API', () => {
     expect(old.packVersion).toBe(1);
     expect(prepareLabel(old)).toBe('Commencer la préparation');
     await agent.send(old.id, 'prepare');
-    const signing = await agent.send(old.id, 'request-signature');
+    expect(await agent.send(old.id, 'request-signature')).toMatchObject({ packVersion: 1, states: ['manager-approval'] });
+    const signing = await manager.send(old.id, 'approve');
     expect(signing).toMatchObject({ packVersion: 1, states: ['signing'] });
     await alderman.send(old.id, 'approve');
     expect(await secretary.send(old.id, 'approve')).toMatchObject({ packVersion: 1, states: ['signed'] });

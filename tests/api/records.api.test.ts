@@ -133,6 +133,10 @@ describe('reading one dossier', () => {
     expect(eventTypes(await alderman.record(d.id))).toEqual([]);
 
     await agent.send(d.id, 'request-signature');
+    // The manager approves the letter first (TR-23): nothing for the alderman yet.
+    expect(eventTypes(await alderman.record(d.id))).toEqual([]);
+    expect(eventTypes(await manager.record(d.id))).toEqual(expect.arrayContaining(['approve', 'reject']));
+    await manager.send(d.id, 'approve');
     const signing = await alderman.record(d.id);
     expect(signing.status).toBe('pending');
     expect(eventTypes(signing)).toEqual(expect.arrayContaining(['approve', 'reject']));
@@ -182,6 +186,7 @@ describe('the history of a dossier', () => {
     await agent.send(d.id, 'prepare');
     await manager.send(d.id, 'update', { fields: { legal_form: 'SA', contact_email: 'Info@Garage.example' } });
     await agent.send(d.id, 'request-signature');
+    await manager.send(d.id, 'approve');
 
     const history = await agent.history(d.id);
     expect(history.map((h) => [h.version, h.eventType, h.actor])).toEqual([
@@ -189,6 +194,7 @@ describe('the history of a dossier', () => {
       [2, 'prepare', 'u-agent'],
       [3, 'update', 'u-manager'],
       [4, 'request-signature', 'u-agent'],
+      [5, 'approve', 'u-manager'],
     ]);
     const times = history.map((h) => h.at);
     expect(times.every((t) => !Number.isNaN(Date.parse(t)))).toBe(true);
@@ -202,7 +208,8 @@ describe('the history of a dossier', () => {
       { field: 'legal_form', before: null, after: 'SA' },
       { field: 'contact_email', before: null, after: 'Info@garage.example' },
     ]));
-    expect(history[3]).toMatchObject({ changes: [], fromStates: ['preparing'], toStates: ['signing'] });
+    expect(history[3]).toMatchObject({ changes: [], fromStates: ['preparing'], toStates: ['manager-approval'] });
+    expect(history[4]).toMatchObject({ changes: [], fromStates: ['manager-approval'], toStates: ['signing'] });
   });
 
   it('is not shown to a role that may not read the dossier', async () => {

@@ -17,6 +17,7 @@ describe('alerts of the census process by mail', () => {
   const sink = new SmtpSink();
   let srv: TestServer;
   let agent: ApiClient;
+  let manager: ApiClient;
   let alderman: ApiClient;
   let secretary: ApiClient;
 
@@ -24,6 +25,7 @@ describe('alerts of the census process by mail', () => {
     await sink.start();
     srv = await startTestServer({ MAIL_RELAY_URL: sink.url, PUBLIC_URL: 'https://civic-flow.commune.example.brussels/' });
     agent = await new ApiClient(srv.url).login('agent');
+    manager = await new ApiClient(srv.url).login('manager');
     alderman = await new ApiClient(srv.url).login('alderman');
     secretary = await new ApiClient(srv.url).login('secretary');
   });
@@ -33,10 +35,18 @@ describe('alerts of the census process by mail', () => {
     await sink.stop();
   });
 
-  it('mails the signature request to the alderman in Dutch, and the PV review to the tax manager in French, once each', async () => {
+  it('mails the approval request and the PV review to the tax manager in French, and the signature request to the alderman in Dutch, once each', async () => {
     let d = await agent.create({ ...dutchBakery, company_name: 'Bakkerij Alarm BV' });
     d = await agent.send(d.id, 'prepare');
     d = await agent.send(d.id, 'request-signature');
+    const ofDossier = (to: string) => sink.to(to).filter((m) => m.subject.includes(`[CF-${d.id}]`));
+
+    // The manager approves the letter first (TR-23): the request is mailed in the manager's French.
+    const [toApprove] = await eventually(async () => (ofDossier(MANAGER).length ? ofDossier(MANAGER) : null), 10_000);
+    expect(toApprove?.subject).toBe(`Lettre à approuver : Bakkerij Alarm BV [CF-${d.id}]`);
+    expect(toApprove?.text).toContain('La lettre du dossier Bakkerij Alarm BV attend votre approbation');
+    expect(srv.runtime.store.listDeliveries('notification', 1000).filter((n) => n['recordId'] === d.id).map((n) => n['role'])).toEqual(['tax-manager']);
+    expect((await manager.event(d.id, 'approve')).status).toBe(200);
 
     // The alderman (Dutch-speaking, with an address) gets the mail; the secretary has no address: in the app only.
     const [toAlderman] = await eventually(async () => (sink.to(ALDERMAN).length ? sink.to(ALDERMAN) : null), 10_000);
@@ -45,8 +55,8 @@ describe('alerts of the census process by mail', () => {
     expect(toAlderman?.text).toContain(`https://civic-flow.commune.example.brussels/#/records/${d.id}`);
     expect(toAlderman?.headers.get('auto-submitted')).toBe('auto-generated');
     const notifications = srv.runtime.store.listDeliveries('notification', 1000).filter((n) => n['recordId'] === d.id);
-    expect(notifications.map((n) => n['role']).sort()).toEqual(['alderman-finance', 'municipal-secretary']);
-    expect(sink.arrived.filter((m) => m.subject.includes(`[CF-${d.id}]`)).map((m) => m.envelopeTo).flat()).toEqual([ALDERMAN]);
+    expect(notifications.map((n) => n['role']).sort()).toEqual(['alderman-finance', 'municipal-secretary', 'tax-manager']);
+    expect(sink.arrived.filter((m) => m.subject.includes(`[CF-${d.id}]`)).map((m) => m.envelopeTo).flat()).toEqual([MANAGER, ALDERMAN]);
 
     expect((await alderman.event(d.id, 'approve')).status).toBe(200);
     expect((await secretary.event(d.id, 'approve')).status).toBe(200);
@@ -59,7 +69,8 @@ describe('alerts of the census process by mail', () => {
     d = await agent.send(d.id, 'submit-pv');
     expect(d.states).toEqual(['inspection', 'pv-review']);
 
-    const [toManager] = await eventually(async () => (sink.to(MANAGER).length ? sink.to(MANAGER) : null), 10_000);
+    const pvReview = () => ofDossier(MANAGER).filter((m) => m.subject.startsWith('PV '));
+    const [toManager] = await eventually(async () => (pvReview().length ? pvReview() : null), 10_000);
     expect(toManager?.subject).toBe(`PV à approuver : Bakkerij Alarm BV [CF-${d.id}]`);
     expect(toManager?.text).toContain('Le procès-verbal de contrôle du dossier Bakkerij Alarm BV attend votre approbation.');
     expect(toManager?.envelopeFrom).toBe('no-reply@commune.example.brussels');
@@ -73,18 +84,20 @@ describe('alerts of the census process by mail', () => {
     const handlers = effectHandlers({ store, packs, records, adapters: {}, mail: mailSettings({ mailRelayUrl: sink.url, mailFrom: 'taxes@commune.example.brussels', mailAlertFrom: 'no-reply@commune.example.brussels', publicUrl: '' }) });
     for (const row of rows) await handlers['notify']?.(row);
     await sleep(300);
-    expect(sink.to(MANAGER).filter((m) => m.subject.includes(`[CF-${d.id}]`))).toHaveLength(1);
-    expect(sink.to(ALDERMAN).filter((m) => m.subject.includes(`[CF-${d.id}]`))).toHaveLength(1);
+    expect(ofDossier(MANAGER).map((m) => m.subject)).toEqual([`Lettre à approuver : Bakkerij Alarm BV [CF-${d.id}]`, `PV à approuver : Bakkerij Alarm BV [CF-${d.id}]`]);
+    expect(ofDossier(ALDERMAN)).toHaveLength(1);
   });
 
   it('lets the user follow a language change: the alert is mailed in the language the user chose', async () => {
-    // The manager switches to Dutch in the app; the next alert follows.
-    const manager = await new ApiClient(srv.url).login('manager');
+    // The manager switches to Dutch in the app; the next alerts follow.
     const pref = await manager.request('PUT', '/api/me/language', { language: 'nl' });
     expect(pref.status).toBe(200);
     let d = await agent.create({ ...dutchBakery, company_name: 'Bakkerij Taal BV' });
     d = await agent.send(d.id, 'prepare');
     d = await agent.send(d.id, 'request-signature');
+    const approval = await eventually(async () => sink.to(MANAGER).find((m) => m.subject.includes(`[CF-${d.id}]`)) ?? null, 10_000);
+    expect(approval.subject).toBe(`Brief goed te keuren: Bakkerij Taal BV [CF-${d.id}]`);
+    expect((await manager.event(d.id, 'approve')).status).toBe(200);
     expect((await alderman.event(d.id, 'approve')).status).toBe(200);
     expect((await secretary.event(d.id, 'approve')).status).toBe(200);
     d = await agent.send(d.id, 'send-registered-mail');
@@ -94,7 +107,7 @@ describe('alerts of the census process by mail', () => {
     d = await agent.send(d.id, 'record-visit');
     d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Terras van 20 m².' } });
     d = await agent.send(d.id, 'submit-pv');
-    const mail = await eventually(async () => sink.to(MANAGER).find((m) => m.subject.includes(`[CF-${d.id}]`)) ?? null, 10_000);
+    const mail = await eventually(async () => sink.to(MANAGER).find((m) => m.subject.includes(`[CF-${d.id}]`) && m.subject.startsWith('PV ')) ?? null, 10_000);
     expect(mail.subject).toBe(`PV goed te keuren: Bakkerij Taal BV [CF-${d.id}]`);
   });
 });

@@ -22,7 +22,7 @@ let nextWeek: RecordView;
 beforeAll(async () => {
   server = await startTestServer();
   const [agent, alderman, secretary, nl, mgr] = await Promise.all(['agent', 'alderman', 'secretary', 'agent-nl', 'manager'].map((u) => loggedIn(server.url, u)));
-  c = { agent: agent as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
+  c = { agent: agent as ApiClient, manager: mgr as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
   agentNl = nl as ApiClient;
   manager = mgr as ApiClient;
   moliere = await dossierToInspect(c, { company_name: 'Librairie Molière SRL', registered_office: office });

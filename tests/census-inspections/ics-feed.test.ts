@@ -19,8 +19,8 @@ const trickyName = 'Boulangerie « Au Pain; Doré », Frères & Fils \\ Schaerbe
 
 beforeAll(async () => {
   server = await startTestServer();
-  const [agent, alderman, secretary, nl] = await Promise.all(['agent', 'alderman', 'secretary', 'agent-nl'].map((u) => loggedIn(server.url, u)));
-  c = { agent: agent as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
+  const [agent, alderman, secretary, nl, mgr] = await Promise.all(['agent', 'alderman', 'secretary', 'agent-nl', 'manager'].map((u) => loggedIn(server.url, u)));
+  c = { agent: agent as ApiClient, manager: mgr as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
   agentNl = nl as ApiClient;
   tricky = await dossierToInspect(c, { company_name: trickyName, registered_office: { street: 'Chaussée d’Anvers', number: '5', box: 'b;2', postalCode: '1000', city: 'Bruxelles' } });
   plain = await dossierToInspect(c, { company_name: 'Garage Horta SA' });

@@ -7,15 +7,18 @@ import type { ApiClient, RecordView } from '../api/api-harness';
 
 export interface Clients {
   agent: ApiClient;
+  /** Approves the letter before the signatories see it (TR-23). */
+  manager: ApiClient;
   alderman: ApiClient;
   secretary: ApiClient;
 }
 
-/** A new dossier walked to `inspection / visit-planned` (signatures, registered mail, unclear analysis). */
+/** A new dossier walked to `inspection / visit-planned` (manager's approval, signatures, registered mail, unclear analysis). */
 export async function dossierToInspect(c: Clients, fields: Record<string, unknown>, by: ApiClient = c.agent): Promise<RecordView> {
   const d = await by.create({ tax_regulation: 'signage', language: 'fr', ...fields });
   await by.send(d.id, 'prepare');
   await by.send(d.id, 'request-signature');
+  await c.manager.send(d.id, 'approve');
   await c.alderman.send(d.id, 'approve');
   await c.secretary.send(d.id, 'approve');
   await by.send(d.id, 'send-registered-mail');

@@ -42,8 +42,8 @@ async function boot(): Promise<void> {
   rt = await startServer(configFor(root));
   // A second manager, who reads Dutch.
   await rt.auth.ensureUser({ id: 'u-manager-nl', username: 'manager-nl', displayName: 'Griet Verantwoordelijke', password: 'manager-demo', roles: ['tax-manager'], language: 'nl', email: GRIET });
-  const [agent, alderman, secretary] = await Promise.all([['agent', 'agent-demo'], ['alderman', 'alderman-demo'], ['secretary', 'secretary-demo']].map(([u, p]) => new ApiClient(rt.url).login(u as string, p as string)));
-  c = { agent: agent as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
+  const [agent, manager, alderman, secretary] = await Promise.all([['agent', 'agent-demo'], ['manager', 'manager-demo'], ['alderman', 'alderman-demo'], ['secretary', 'secretary-demo']].map(([u, p]) => new ApiClient(rt.url).login(u as string, p as string)));
+  c = { agent: agent as ApiClient, manager: manager as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
 }
 
 beforeAll(async () => {

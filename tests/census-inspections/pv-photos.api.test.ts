@@ -17,7 +17,7 @@ let manager: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   const [agent, alderman, secretary, mgr] = await Promise.all(['agent', 'alderman', 'secretary', 'manager'].map((u) => loggedIn(server.url, u)));
-  c = { agent: agent as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
+  c = { agent: agent as ApiClient, manager: mgr as ApiClient, alderman: alderman as ApiClient, secretary: secretary as ApiClient };
   manager = mgr as ApiClient;
 });
 

@@ -1,7 +1,8 @@
 /**
  * Walks census dossiers through their states over HTTP, as the people who do it would: the agent
- * prepares and mails, the alderman and the secretary sign, the manager reviews and taxes. Time is
- * moved forward through the server's clock for the ex officio deadlines (3 working days, 30 days).
+ * prepares and mails, the manager approves the letter, the alderman and the secretary sign, the
+ * manager reviews and taxes. Time is moved forward through the server's clock for the ex officio
+ * deadlines (3 working days, 30 days).
  */
 import { eventually, loggedIn, startTestServer, type ApiClient, type RecordView, type TestServer } from '../api/api-harness';
 
@@ -37,11 +38,12 @@ export async function censusServer(start?: number): Promise<Census> {
   return c;
 }
 
-/** Created, prepared, signed by both, mailed: waiting for the return. */
+/** Created, prepared, approved by the manager, signed by both, mailed: waiting for the return. */
 export async function toAwaitingReturn(c: Census, fields: Record<string, unknown>): Promise<RecordView> {
   const d = await c.agent.create(fields);
   await c.agent.send(d.id, 'prepare');
   await c.agent.send(d.id, 'request-signature');
+  await c.manager.send(d.id, 'approve');
   await c.alderman.send(d.id, 'approve');
   await c.secretary.send(d.id, 'approve');
   return c.agent.send(d.id, 'send-registered-mail', { registered_number: `RR${d.id.slice(-8)}BE` });

@@ -34,8 +34,8 @@ async function notificationsFor(admin: ApiClient, recordId: string): Promise<Del
 }
 
 async function signers(url: string): Promise<Signers> {
-  const [agent, alderman, secretary] = await Promise.all(['agent', 'alderman', 'secretary'].map((u) => loggedIn(url, u)));
-  return { agent, alderman, secretary } as Signers;
+  const [agent, manager, alderman, secretary] = await Promise.all(['agent', 'manager', 'alderman', 'secretary'].map((u) => loggedIn(url, u)));
+  return { agent, manager, alderman, secretary } as Signers;
 }
 
 describe('the 15-day return deadline', () => {

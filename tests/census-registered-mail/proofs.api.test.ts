@@ -15,8 +15,8 @@ let who: Signers;
 beforeAll(async () => {
   server = await startTestServer();
   [agent, agentNl, alderman] = await Promise.all(['agent', 'agent-nl', 'alderman'].map((u) => loggedIn(server.url, u)));
-  const secretary = await loggedIn(server.url, 'secretary');
-  who = { agent, alderman, secretary };
+  const [secretary, manager] = await Promise.all(['secretary', 'manager'].map((u) => loggedIn(server.url, u)));
+  who = { agent, manager: manager as ApiClient, alderman, secretary: secretary as ApiClient };
 });
 
 afterAll(async () => {

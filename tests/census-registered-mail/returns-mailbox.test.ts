@@ -21,7 +21,7 @@ let transport: ReturnType<typeof nodemailer.createTransport>;
 beforeAll(async () => {
   server = await startTestServer();
   [agent, admin] = await Promise.all(['agent', 'admin'].map((u) => loggedIn(server.url, u)));
-  who = { agent, alderman: await loggedIn(server.url, 'alderman'), secretary: await loggedIn(server.url, 'secretary') };
+  who = { agent, manager: await loggedIn(server.url, 'manager'), alderman: await loggedIn(server.url, 'alderman'), secretary: await loggedIn(server.url, 'secretary') };
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: Number(server.runtime.channels['smtpPort']), secure: false, ignoreTLS: true, pool: false });
 });
 

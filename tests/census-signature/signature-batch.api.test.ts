@@ -40,22 +40,24 @@ describe('demo certificates at set-up', () => {
 describe('POST /api/signatures/batch', () => {
   let server: TestServer;
   let agent: ApiClient;
+  let manager: ApiClient;
   let alderman: ApiClient;
   let secretary: ApiClient;
 
   beforeAll(async () => {
     server = await startTestServer();
-    [agent, alderman, secretary] = await Promise.all([loggedIn(server.url, 'agent'), loggedIn(server.url, 'alderman'), loggedIn(server.url, 'secretary')]);
+    [agent, manager, alderman, secretary] = await Promise.all([loggedIn(server.url, 'agent'), loggedIn(server.url, 'manager'), loggedIn(server.url, 'alderman'), loggedIn(server.url, 'secretary')]);
   });
   afterAll(async () => server?.close());
 
-  /** A dossier awaiting signatures, its letter stored as a blob in `letters`. */
+  /** A dossier awaiting signatures (the manager approved it), its letter stored as a blob in `letters`. */
   async function dossierToSign(company: string, pdf: Buffer): Promise<string> {
     const blob = await server.runtime.blobs.put(pdf);
     const letter = { id: blob.id, name: `recensement-${company.replace(/\W+/g, '-').toLowerCase()}.pdf`, size: blob.size, contentType: 'application/pdf' };
     const created = await agent.create({ company_name: company, tax_regulation: 'signage', language: 'fr', letters: [letter] });
     await agent.send(created.id, 'prepare');
-    const signing = await agent.send(created.id, 'request-signature');
+    await agent.send(created.id, 'request-signature');
+    const signing = await manager.send(created.id, 'approve');
     expect(signing.states).toContain('signing');
     return created.id;
   }
@@ -140,6 +142,7 @@ describe('POST /api/signatures/batch', () => {
     const created = await agent.create({ company_name: 'Nouvelle version SA', tax_regulation: 'signage', language: 'fr', letters });
     await agent.send(created.id, 'prepare');
     await agent.send(created.id, 'request-signature');
+    await manager.send(created.id, 'approve');
     const res = await alderman.post<SignatureBatch>('/api/signatures/batch', { recordIds: [created.id] });
     expect(res.body.results[0]).toMatchObject({ status: 'signed', sourceFileId: letters[1]?.id, signedFile: { name: 'nouvelle.signed.pdf' } });
   });
@@ -149,7 +152,20 @@ describe('POST /api/signatures/batch', () => {
     const res = await agent.post('/api/signatures/batch', { recordIds: [id] });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
-    expect((await agent.history(id)).some((h) => h.eventType === 'approve')).toBe(false);
+    // The manager's approval (TR-23) is the only one: the agent signed nothing.
+    expect((await agent.history(id)).filter((h) => h.eventType === 'approve').map((h) => h.actor)).toEqual(['u-manager']);
+  });
+
+  it('refuses, per dossier, a letter the manager has not approved yet (TR-23)', async () => {
+    const blob = await server.runtime.blobs.put(await letterPdf('Pas Encore Approuvé SRL'));
+    const created = await agent.create({ company_name: 'Pas Encore Approuvé SRL', tax_regulation: 'signage', language: 'fr', letters: [{ id: blob.id, name: 'pas-encore.pdf', size: blob.size, contentType: 'application/pdf' }] });
+    await agent.send(created.id, 'prepare');
+    expect((await agent.send(created.id, 'request-signature')).states).toEqual(['manager-approval']);
+    const res = await alderman.post<SignatureBatch>('/api/signatures/batch', { recordIds: [created.id] });
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ status: 'failed', error: { code: 'not-awaiting-signature' } });
+    expect(await approvalsBy(alderman, created.id, 'u-alderman')).toHaveLength(0);
+    expect((await agent.record(created.id)).states).toEqual(['manager-approval']);
   });
 
   it('rejects a malformed request with 400 and an anonymous one with 401', async () => {

@@ -42,9 +42,23 @@ it('moves a dossier through its steps from the generated screens, with progress 
   await agent.getByRole('button', { name: 'Soumettre pour signature' }).waitFor();
   await historyReaches(agent, 2);
   await agent.getByRole('button', { name: 'Soumettre pour signature' }).click();
+  // The tax manager approves the letter before the signatories (TR-23).
+  await agent.getByText('En attente de l\'approbation du responsable').first().waitFor();
+  expect(await currentStep(agent)).toContain('Signature');
+  await historyReaches(agent, 3);
+  await e2e.shot(agent, 'census-02-sent-for-signature');
+
+  const manager = await e2e.login('manager');
+  await manager.goto(`${e2e.url}/#/record/${encodeURIComponent(id)}`);
+  await manager.getByRole('button', { name: 'Approuver' }).first().click();
+  await manager.locator('.event-form button[type=submit]').click();
+  await manager.locator('.event-form').waitFor({ state: 'detached' });
+  await e2e.shot(manager, 'census-02b-approved-by-manager');
+  await manager.context().close();
+  // The agent's page followed without a reload: now with the signatories.
   await agent.getByText('Envoyé pour approbation').first().waitFor();
   expect(await currentStep(agent)).toContain('Signature');
-  await e2e.shot(agent, 'census-02-sent-for-signature');
+  await historyReaches(agent, 4);
 
   // The alderman and the secretary sign, each on their own screen.
   for (const signer of ['alderman', 'secretary']) {
@@ -71,7 +85,7 @@ it('moves a dossier through its steps from the generated screens, with progress 
   await agent.getByText('RR123456785BE').first().waitFor();
   expect(await currentStep(agent)).toContain('Envoi recommandé');
   expect(await agent.getByText('Recommandé envoyé').count()).toBeGreaterThan(0);
-  await historyReaches(agent, 6);
+  await historyReaches(agent, 7);
   await e2e.shot(agent, 'census-04-registered-mail');
 });
 

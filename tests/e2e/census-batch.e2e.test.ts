@@ -113,12 +113,14 @@ it('imports a Belfirst file, merges two dossiers in bulk, and the alderman signs
   expect(res.headers()['content-type']).toBe('application/pdf');
   expect((await res.body()).equals(pdf)).toBe(true);
 
-  // 3. The two merged dossiers go for signature (their tax regulation first).
+  // 3. The two merged dossiers go for signature (their tax regulation first), once the manager approved them (TR-23).
   const ids = (await dossiers('Société 700')).items.map((i) => i.id);
+  const managerApi = await api('manager');
   for (const id of ids) {
     await client.send(id, 'update', { fields: { tax_regulation: 'signage' } });
     await client.send(id, 'prepare');
     await client.send(id, 'request-signature');
+    await managerApi.send(id, 'approve');
   }
 
   // The alderman (Dutch) signs both in one action.

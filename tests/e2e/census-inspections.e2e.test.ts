@@ -30,7 +30,7 @@ const brusselsTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brusse
 beforeAll(async () => {
   e2e = await startE2E();
   const client = (u: string) => new ApiClient(e2e.url).login(u, PASSWORDS[u]);
-  const c = { agent: await client('agent'), alderman: await client('alderman'), secretary: await client('secretary') };
+  const c = { agent: await client('agent'), manager: await client('manager'), alderman: await client('alderman'), secretary: await client('secretary') };
   const bakery = await dossierToInspect(c, { company_name: 'Boulangerie Wiertz SRL', registered_office: { street: 'Rue Wiertz', number: '8', postalCode: '1050', city: 'Ixelles' } });
   await c.agent.send(bakery.id, 'plan-visit', { inspection_at: at, district: 'louise', manager_joins: true });
   const garage = await dossierToInspect(c, { company_name: 'Garage Heembeek SA' });

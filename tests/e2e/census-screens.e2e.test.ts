@@ -19,6 +19,7 @@ jest.setTimeout(300_000);
 let e2e: E2E;
 let work: string;
 let agent: ApiClient;
+let managerApi: ApiClient;
 let alderman: ApiClient;
 let secretary: ApiClient;
 /** Dossiers created by this test (the server starts empty): the figures count them. */
@@ -27,7 +28,7 @@ let created = 0;
 beforeAll(async () => {
   e2e = await startE2E();
   work = mkdtempSync(join(tmpdir(), 'census-screens-e2e-'));
-  [agent, alderman, secretary] = await Promise.all(['agent', 'alderman', 'secretary'].map((u) => new ApiClient(e2e.url).login(u)));
+  [agent, managerApi, alderman, secretary] = await Promise.all(['agent', 'manager', 'alderman', 'secretary'].map((u) => new ApiClient(e2e.url).login(u)));
 });
 afterAll(async () => {
   await e2e?.close();
@@ -44,11 +45,12 @@ async function createDossier(fields: Record<string, unknown>): Promise<RecordVie
   return agent.create({ tax_regulation: 'signage', language: 'fr', ...fields });
 }
 
-/** Prepared and signed by the alderman and the secretary: waiting for its registered letter. */
+/** Prepared, approved by the manager, signed by the alderman and the secretary: waiting for its registered letter. */
 async function signedDossier(fields: Record<string, unknown>): Promise<RecordView> {
   const d = await createDossier(fields);
   await agent.send(d.id, 'prepare');
   await agent.send(d.id, 'request-signature');
+  await managerApi.send(d.id, 'approve');
   await alderman.send(d.id, 'approve');
   return secretary.send(d.id, 'approve');
 }

@@ -4,6 +4,7 @@
  * differs from its Dutch version is looked for on each screen.
  */
 import type { Page } from 'playwright-core';
+import { ApiClient } from '../api/api-harness';
 import { startE2E, type E2E } from './browser-harness';
 import { expectDutchScreen, type DutchScreenCheck } from './language-check';
 
@@ -51,6 +52,15 @@ it('shows the agent screens entirely in Dutch', async () => {
 
   await page.getByRole('button', { name: 'Voorbereiding starten' }).click();
   await page.getByRole('button', { name: 'Ter ondertekening voorleggen' }).click();
+  // The tax manager approves the letter first (TR-23); the page follows to the signatures.
+  await page.getByText('Wacht op goedkeuring van de verantwoordelijke').first().waitFor();
+  await assertDutch(page, 'record-manager-approval');
+  const id = decodeURIComponent(page.url().split('#/record/')[1] ?? '');
+  // A Dutch-speaking manager approves: the demo manager's name, Marc Responsable, would show
+  // in the history and read as the French word "Responsable" to this check.
+  await e2e.server.auth.ensureUser({ id: 'u-manager-nl', username: 'manager-nl', displayName: 'Griet Verantwoordelijke', password: 'manager-demo', roles: ['tax-manager'], language: 'nl' });
+  const manager = await new ApiClient(e2e.url).login('manager-nl', 'manager-demo');
+  await manager.send(id, 'approve');
   await page.getByText('Ter goedkeuring verzonden').first().waitFor();
   await assertDutch(page, 'record-signing');
 
