@@ -125,7 +125,9 @@ async function seedDemo(dir: string, deps: { store: RecordStore; auth: AuthServi
 export async function startServer(config: Config, clock: () => number = Date.now): Promise<RunningServer> {
   const runtime = await createRuntime(config, clock);
   const log = createLogger(config.logLevel);
-  const mountContext: MountContext = { runtime, config, clock, log };
+  // What mounts opened for themselves, released after the HTTP server stops.
+  const closers: Array<() => void | Promise<void>> = [];
+  const mountContext: MountContext = { runtime, config, clock, log, onClose: (fn) => void closers.push(fn) };
   const app = createApp({
     auth: runtime.auth, records: runtime.records, packs: runtime.packs, store: runtime.store,
     maxBodyBytes: config.maxBodyBytes, secureCookies: false, log, uiDir: config.uiDir, clock, mountContext,
@@ -168,6 +170,7 @@ export async function startServer(config: Config, clock: () => number = Date.now
       await realtime.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      for (const c of closers) await c();
       await runtime.close();
     },
   };

@@ -44,7 +44,8 @@ export const locationMount: Mount = {
     // Opened on first use: a server whose map is never shown creates no cache file.
     let geocoder: GeocoderPort | null = null;
     const geocoderOf = (): GeocoderPort => {
-      geocoder ??= openNominatimGeocoder({
+      if (geocoder) return geocoder;
+      const opened = openNominatimGeocoder({
         url: ctx.config.geocoderUrl,
         cacheFile: join(ctx.config.dataDir, 'geocode-cache.sqlite'),
         timeoutMs: ctx.config.geocoderTimeoutMs,
@@ -52,7 +53,10 @@ export const locationMount: Mount = {
         userAgent: 'civic-flow (commune census map)',
         clock: ctx.clock,
       });
-      return geocoder;
+      // The cache file is closed with the server, not left to the process exit.
+      ctx.onClose?.(() => opened.close());
+      geocoder = opened;
+      return opened;
     };
 
     api.get('/records/:id/location', async (req: Request, res) => {

@@ -15,6 +15,8 @@ export interface MountContext {
   log: (msg: string, err?: unknown) => void;
   /** Set once socket.io runs: an agent's answer in the website chat. */
   chatReply?: (recordId: string, agentName: string, text: string) => Promise<MessageRow>;
+  /** Registers what to release when the server stops (a mount's own files, e.g. a cache). */
+  onClose?: (fn: () => void | Promise<void>) => void;
 }
 
 export interface Mount {
