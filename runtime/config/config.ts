@@ -25,6 +25,8 @@ export interface Config {
   smtpHost: string;
   /** Largest mail accepted, attachments included (SMTP SIZE). */
   maxMailBytes: number;
+  /** Largest file accepted by the upload routes (documents, scans, proofs, photos). */
+  uploadMaxFileBytes: number;
   /** Facebook app: webhook verify token and app secret (X-Hub-Signature-256), Graph API base URL. */
   facebookVerifyToken: string;
   facebookAppSecret: string;
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpPort: int(env, 'SMTP_PORT', 2525, -1, 65535),
     smtpHost: env['SMTP_HOST'] ?? '127.0.0.1',
     maxMailBytes: int(env, 'MAX_MAIL_BYTES', 25_000_000, 10_000, 200_000_000),
+    uploadMaxFileBytes: int(env, 'UPLOAD_MAX_FILE_BYTES', 25 * 1024 * 1024, 1024, 500 * 1024 * 1024),
     facebookVerifyToken: env['FACEBOOK_VERIFY_TOKEN'] ?? 'civic-flow-demo-verify-token',
     facebookAppSecret: env['FACEBOOK_APP_SECRET'] ?? 'civic-flow-demo-app-secret',
     facebookGraphUrl: env['FACEBOOK_GRAPH_URL'] ?? 'https://graph.facebook.com/v21.0',

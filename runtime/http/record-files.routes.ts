@@ -29,7 +29,7 @@ const text = (fr: string, nl: string, en: string): LocalizedText => ({ fr, nl, e
 export const recordFilesMount: Mount = {
   api: (api, ctx: MountContext) => {
     const tmpDir = join(ctx.config.dataDir, 'upload-tmp');
-    const limits = DEFAULT_UPLOAD_LIMITS;
+    const limits = { ...DEFAULT_UPLOAD_LIMITS, maxFileBytes: ctx.config.uploadMaxFileBytes };
 
     api.post('/records/:id/files/:field', async (req: Request, res) => {
       const actor = actorOfRequest(req);

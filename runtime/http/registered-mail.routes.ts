@@ -66,7 +66,7 @@ function manifestRows(parsed: SpooledUpload): ManifestRow[] {
 
 function batchRoute(ctx: MountContext, kinds: readonly BatchKind[], fallback: BatchKind | null) {
   const tmpDir = join(ctx.config.dataDir, 'upload-tmp');
-  const limits = DEFAULT_BATCH_LIMITS;
+  const limits = { ...DEFAULT_BATCH_LIMITS, maxFileBytes: ctx.config.uploadMaxFileBytes };
   return async (req: Request, res: Response): Promise<void> => {
     const actor = actorOfRequest(req);
     // Checked before a byte of the body is read: no right, no upload.

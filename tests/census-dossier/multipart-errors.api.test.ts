@@ -52,3 +52,25 @@ describe('broken multipart bodies', () => {
     expect((await agent.record(d.id)).version).toBe(d.version);
   });
 });
+
+describe('the upload size limit', () => {
+  it('follows UPLOAD_MAX_FILE_BYTES, refusing a larger file with the limit named', async () => {
+    const small = await startTestServer({ UPLOAD_MAX_FILE_BYTES: '4096' });
+    try {
+      const me = await loggedIn(small.url, 'agent');
+      const d = await me.create({ company_name: 'Petits Fichiers SRL', language: 'fr' });
+      const form = (bytes: number) => {
+        const f = new FormData();
+        f.append('file', new Blob([new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(bytes - 9, 0x20)]))], { type: 'application/pdf' }), 'scan.pdf');
+        return f;
+      };
+      const post = (bytes: number) => fetch(`${small.url}/api/records/${d.id}/files/documents`, { method: 'POST', headers: { cookie: me.cookie ?? '' }, body: form(bytes) });
+      const big = await post(8192);
+      expect(big.status).toBe(413);
+      expect((await me.record(d.id)).fields['documents'] ?? []).toEqual([]);
+      expect((await post(2048)).status).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
+});
