@@ -110,6 +110,19 @@ describe('the shipped census dossier process', () => {
     expect(back.effects).toEqual([expect.objectContaining({ kind: 'notify', user: 'agent-1', template: 'return-received' })]);
   });
 
+  it('counts the 15 days from the posting date when the deposit list gives it, that day excluded', () => {
+    const signed = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager), ev('approve', alderman), ev('approve', secretary));
+    // Posted on Wednesday 25 November, the proof uploaded two days later.
+    const sent = applyEvent(census, signed.snapshot, ev('send-registered-mail', agent, { registered_number: 'RR123456785BE', deposited_on: '2026-11-25' }, '2026-11-27T09:00:00.000Z'));
+    expect(sent.snapshot.context.fields).toMatchObject({ deposited_on: '2026-11-25', registered_number: 'RR123456785BE' });
+    expect(sent.timersSet).toHaveLength(1);
+    // Days 1..15 are 26 November..10 December: late from the start of 11 December, Brussels time.
+    expect(new Date(sent.timersSet[0]!.dueAt).toISOString()).toBe('2026-12-10T23:00:00.000Z');
+    // A deposit date corrected later moves the deadline.
+    const corrected = applyEvent(census, sent.snapshot, { type: 'update', actor: agent, data: { fields: { deposited_on: '2026-11-26' } }, at: '2026-11-27T10:00:00Z' });
+    expect(corrected.timersSet.map((t) => new Date(t.dueAt).toISOString())).toEqual(['2026-12-11T23:00:00.000Z']);
+  });
+
   it('routes the three analysis outcomes, with the PV approval loop for unclear cases', () => {
     const analysis = run(created.snapshot, ev('prepare', agent), ev('request-signature', agent), ev('approve', manager), ev('approve', alderman), ev('approve', secretary), ev('send-registered-mail', agent), ev('return-received', agent));
     expect(applyEvent(census, analysis.snapshot, ev('conclude-analysis', agent, { outcome: 'matches' })).summary).toMatchObject({ status: 'closed', done: true });

@@ -24,6 +24,8 @@ export interface CompiledTimer {
   state: string;
   spec: TimerDefinition;
   at: CompiledExpression | null;
+  /** Where a `delay` counts from, when not from entering the state. */
+  from: CompiledExpression | null;
 }
 
 export interface CompiledProcess {
@@ -179,7 +181,7 @@ export function compileProcess(pack: Pack, processId: string, packVersion: numbe
     const exit: XAction[] = [];
     (s.after ?? []).forEach((t, i) => {
       const id = timerId(name, i);
-      timers.set(id, { id, state: name, spec: t, at: t.at ? compileExpression(t.at) : null });
+      timers.set(id, { id, state: name, spec: t, at: t.at ? compileExpression(t.at) : null, from: t.from ? compileExpression(t.from) : null });
       // The delay is a placeholder: the runtime computes the due time from the spec with
       // the engine's calendars, and keeps it as a durable timer row.
       entry.push(raise({ type: id } as EngineEvent, { id, delay: 1 }) as XAction);

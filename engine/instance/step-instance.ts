@@ -122,12 +122,23 @@ function dueTime(p: CompiledProcess, key: string, context: InstanceContext, now:
     return Number.isFinite(ms) ? ms : Number.MAX_SAFE_INTEGER;
   }
   const duration = parseIsoDuration(spec.delay ?? 'PT0S');
+  // `from`: the delay counts from a recorded moment (e.g. the posting of a registered letter),
+  // not from entering the state; when that value is empty, from now. A date counts from the end
+  // of that day, as periods in days do in law (the day of the act is not counted).
+  let start = now;
+  if (timer.from) {
+    const v = timer.from.evaluate(expressionContext(context, null, Object.keys(p.record.fields)));
+    const ms = typeof v !== 'string' ? NaN : /^\d{4}-\d{2}-\d{2}$/.test(v)
+      ? addCalendarDuration(dateValueToMs(v, p.pack.manifest.timezone), parseIsoDuration('P1D'), p.pack.manifest.timezone)
+      : dateValueToMs(v, p.pack.manifest.timezone);
+    if (Number.isFinite(ms)) start = ms;
+  }
   if (spec.calendar) {
     const cal = p.pack.calendars[spec.calendar];
-    if (cal) return addBusinessDuration(now, duration, cal);
+    if (cal) return addBusinessDuration(start, duration, cal);
   }
   void at;
-  return addCalendarDuration(now, duration, p.pack.manifest.timezone);
+  return addCalendarDuration(start, duration, p.pack.manifest.timezone);
 }
 
 /** `YYYY-MM-DD` is midnight in the pack's time zone; a datetime is taken as written. */
@@ -334,7 +345,7 @@ export function applyEvent(p: CompiledProcess, snap: InstanceSnapshot, event: En
     // A date a timer waits for (`at: record.expires_on`) may just have changed: move the timer.
     const active = new Set(activeStates(snapshot.value));
     for (const t of p.timers.values()) {
-      if (t.at && active.has(t.state)) timersSet.push({ key: t.id, eventType: t.id, dueAt: dueTime(p, t.id, snapshot.context, now, event.at) });
+      if ((t.at || t.from) && active.has(t.state)) timersSet.push({ key: t.id, eventType: t.id, dueAt: dueTime(p, t.id, snapshot.context, now, event.at) });
     }
   }
   return { snapshot, summary: summarise(p, snapshot), changes: diff(snap.context.fields, snapshot.context.fields), timersSet, timersCancelled, effects };

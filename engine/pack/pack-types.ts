@@ -82,6 +82,8 @@ export interface TimerDefinition {
   delay?: string;
   /** CEL expression giving a date or datetime, e.g. `record.expires_on`. */
   at?: string;
+  /** With `delay`: CEL giving the date or datetime the delay counts from (state entry when absent or null). */
+  from?: string;
   calendar?: string;
   to?: string;
   if?: string;

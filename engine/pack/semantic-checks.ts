@@ -410,6 +410,7 @@ function checkProcess(pack: Pack, pid: string, p: ProcessDefinition, c: ProblemC
       stateRef(`${tPath}/to`, t.to);
       if (t.calendar && !pack.calendars[t.calendar]) c.add(file, `${tPath}/calendar`, 'unknown-reference', { kind: 'calendar', id: t.calendar, known: known(Object.keys(pack.calendars)) });
       if (t.at) expression(c, file, `${tPath}/at`, t.at, noEvent, p.record);
+      if (t.from) expression(c, file, `${tPath}/from`, t.from, noEvent, p.record);
       if (t.if) expression(c, file, `${tPath}/if`, t.if, noEvent, p.record);
       checkActions(t.do, `${tPath}/do`, noEvent);
     });

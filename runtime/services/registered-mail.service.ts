@@ -40,6 +40,8 @@ const F = {
   registered: 'registered_number',
   enterprise: 'enterprise_number',
   sentOn: 'letter_sent_on',
+  /** The posting date from the deposit list: the 15-day deadline counts from it. */
+  depositedOn: 'deposited_on',
   receivedOn: 'received_by_taxpayer_on',
 } as const;
 
@@ -377,6 +379,7 @@ async function applyGroup(rt: FilesRuntime, actor: Actor, kind: BatchKind, spec:
   const dates = [...new Set(files.map((a) => a.date).filter((d): d is string => d !== null))];
   const fields: Record<string, unknown> = {};
   if (kind === 'sending' && registeredNumber) fields[F.registered] = registeredNumber;
+  if (kind === 'sending' && dates[0]) fields[F.depositedOn] = dates[0];
   if (kind === 'receipt') fields[F.receivedOn] = dates[0] ?? str(record.fields[F.receivedOn]) ?? brusselsDate(input.clock());
 
   const keyFor = (step: string): string | undefined => (input.idempotencyKey ? `registered-mail:${kind}:${actor.id}:${input.idempotencyKey}:${dossierId}:${step}` : undefined);

@@ -46,7 +46,10 @@ describe('proofs of sending', () => {
     const unsigned = await agent.create({ company_name: 'Friterie Martin', enterprise_number: '0888.000.158', tax_regulation: 'signage' });
 
     const bakeryScan = pdf('bakery deposit');
-    const manifest = 'Fichier;N° envoi;BCE;Date\ndepot-page-2.pdf;RR123456785BE;0417.497.106;02/05/2026\n';
+    // The garage's letter was posted two days ago (the bpost deposit list says so).
+    const posted = brusselsDate(Date.now() - 2 * 86_400_000);
+    const [py, pm, pd] = posted.split('-');
+    const manifest = `Fichier;N° envoi;BCE;Date\ndepot-page-2.pdf;RR123456785BE;0417.497.106;${pd}/${pm}/${py}\n`;
     const res = await upload(agent, PROOFS, {
       kind: 'sending',
       manifest,
@@ -103,6 +106,13 @@ describe('proofs of sending', () => {
     const due = timers.body.items.find((t) => t.instanceId === bakery.id);
     expect(due).toBeDefined();
     expect(Math.round((Date.parse(due?.dueAt ?? '') - Date.now()) / 86_400_000)).toBe(15);
+    // The garage's 15 days count from its posting date (that day excluded): late from the start
+    // of the 16th day after it, midnight in Brussels.
+    expect((await agent.record(garage.id)).fields['deposited_on']).toBe(posted);
+    const garageDue = timers.body.items.find((t) => t.instanceId === garage.id);
+    const brussels = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const sixteenth = new Date(Date.parse(`${posted}T12:00:00Z`) + 16 * 86_400_000).toISOString().slice(0, 10);
+    expect(brussels.format(new Date(garageDue?.dueAt ?? ''))).toBe(`${sixteenth}, 00:00`);
 
     // The refused dossier did not change at all.
     expect((await agent.record(unsigned.id)).version).toBe(unsigned.version);
