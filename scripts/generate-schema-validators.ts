@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import packSchema from '../definitions/schema/pack.schema.json';
 
-const KINDS = { pack: 'packFile', record: 'recordFile', process: 'processFile', roles: 'rolesFile', routing: 'routingFile', calendars: 'calendarsFile', template: 'templateFile', channels: 'channelsFile', rules: 'rulesFile', imports: 'importsFile', exports: 'exportsFile', links: 'linksFile' } as const;
+const KINDS = { pack: 'packFile', record: 'recordFile', process: 'processFile', roles: 'rolesFile', routing: 'routingFile', calendars: 'calendarsFile', template: 'templateFile', channels: 'channelsFile', rules: 'rulesFile', imports: 'importsFile', exports: 'exportsFile', agendas: 'agendasFile', links: 'linksFile' } as const;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true, code: { source: true, esm: true } });
 addFormats(ajv);

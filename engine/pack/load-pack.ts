@@ -19,6 +19,7 @@ import type {
   LinkDefinition,
   ImportDefinition,
   ExportDefinition,
+  AgendaDefinition,
   AssignmentDefinition,
   AutoResponseDefinition,
   CalendarDefinition,
@@ -26,7 +27,7 @@ import type {
 } from './pack-types';
 import { checkPackSemantics } from './semantic-checks';
 
-export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports' | 'exports' | 'links';
+export type FileKind = 'pack' | 'record' | 'process' | 'roles' | 'routing' | 'calendars' | 'template' | 'channels' | 'rules' | 'imports' | 'exports' | 'agendas' | 'links';
 
 /** A precompiled Ajv validator: returns validity and leaves its errors on `.errors`. */
 interface SchemaValidator {
@@ -57,6 +58,7 @@ export function fileKind(value: unknown): FileKind | null {
   if ('assignment' in value || 'auto-responses' in value) return 'rules';
   if ('imports' in value) return 'imports';
   if ('exports' in value) return 'exports';
+  if ('agendas' in value) return 'agendas';
   if ('links' in value) return 'links';
   return null;
 }
@@ -122,6 +124,8 @@ function declaredIds(kind: FileKind, value: Record<string, unknown>): string[] {
       return keys('imports', 'import');
     case 'exports':
       return keys('exports', 'export');
+    case 'agendas':
+      return keys('agendas', 'agenda');
   }
 }
 
@@ -361,6 +365,11 @@ export function loadPack(files: Record<string, string>): LoadResult {
       case 'exports': {
         const exports = (pack.exports ??= {});
         for (const [id, d] of Object.entries(value['exports'] as Record<string, ExportDefinition>)) register('export', exports, id, d, file, `/exports/${id}`);
+        break;
+      }
+      case 'agendas': {
+        const agendas = (pack.agendas ??= {});
+        for (const [id, d] of Object.entries(value['agendas'] as Record<string, AgendaDefinition>)) register('agenda', agendas, id, d, file, `/agendas/${id}`);
         break;
       }
     }

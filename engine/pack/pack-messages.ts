@@ -39,6 +39,7 @@ const CATALOGUE: Record<string, LocalizedText & { en: string }> = {
   'invalid-calendar': { en: 'Calendar problem: {detail}', fr: 'Problème de calendrier : {detail}', nl: 'Probleem met de kalender: {detail}' },
   'invalid-default': { en: 'Default value is not valid for this field: {detail}', fr: 'La valeur par défaut n’est pas valide pour ce champ : {detail}', nl: 'De standaardwaarde is ongeldig voor dit veld: {detail}' },
   'enum-without-values': { en: 'An enum field needs `values:`', fr: 'Un champ enum doit avoir `values:`', nl: 'Een enum-veld heeft `values:` nodig' },
+  'field-wrong-type': { en: 'Field "{field}" of record type "{record}" has type {type}; this needs a field of type {expected}', fr: 'Le champ « {field} » du type « {record} » est de type {type} ; il faut ici un champ {expected}', nl: 'Veld "{field}" van recordtype "{record}" is van het type {type}; hier is een veld van het type {expected} nodig' },
   'import-column-part': { en: 'Column "{value}": field "{field}" is not an address, it has no part "{detail}"', fr: 'Colonne « {value} » : le champ « {field} » n’est pas une adresse, il n’a pas de partie « {detail} »', nl: 'Kolom "{value}": veld "{field}" is geen adres en heeft geen deel "{detail}"' },
   'reserved-event': { en: '"{event}" is reserved by the engine ({why})', fr: '« {event} » est réservé par le moteur ({why})', nl: '"{event}" is voorbehouden aan de engine ({why})' },
 };
@@ -63,6 +64,7 @@ const KINDS: Record<string, LocalizedText> = {
   assignment: { fr: 'règles d’attribution', nl: 'toewijzingsregels' },
   'auto-responses': { fr: 'réponses automatiques', nl: 'automatische antwoorden' },
   import: { fr: 'import', nl: 'import' },
+  agenda: { fr: 'agenda', nl: 'agenda' },
 };
 
 export function problemText(code: string, params: Record<string, string | number> = {}): LocalizedText & { en: string } {

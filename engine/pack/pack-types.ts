@@ -281,6 +281,35 @@ export interface ExportDefinition {
   update?: { key: { header: string; field: string }; columns: Record<string, string | null> };
 }
 
+/**
+ * An agenda of appointments kept on records (`agendas:` files), e.g. the census's on-site
+ * inspections: when a record is in a `planned` state, its `at` field is an appointment.
+ */
+export interface AgendaDefinition {
+  label: LocalizedText;
+  record: string;
+  /** datetime field: when the appointment starts. */
+  at: string;
+  /** ISO 8601 duration of each appointment (PT1H). */
+  duration: string;
+  /** enum field the days are grouped and filtered by. */
+  group?: string;
+  /** Field holding the user id of who goes (the organiser of invitations, the `inspector` filter). */
+  person?: string;
+  /** address field: where. */
+  place?: string;
+  /** datetime field: when it took place (shown on done appointments). */
+  doneAt?: string;
+  /** States (or their parents) in which the appointment is planned. */
+  planned: string[];
+  /** States (or their parents) after the appointment, shown on request. */
+  done?: string[];
+  /** Who reads the agenda and may have a calendar feed. */
+  roles: string[];
+  /** Users of `role` get an iCalendar invitation while the boolean field `if` is true. */
+  invite?: { role: string; if: string };
+}
+
 export interface LinkDefinition {
   id: string;
   label: LocalizedText;
@@ -305,6 +334,8 @@ export interface Pack {
   imports?: Record<string, ImportDefinition>;
   /** Spreadsheet exports (`exports:` files); absent in packs built before they existed. */
   exports?: Record<string, ExportDefinition>;
+  /** Agendas (`agendas:` files); absent in packs built before they existed. */
+  agendas?: Record<string, AgendaDefinition>;
   /** Quick links per record type (URL templates over the record's fields). */
   links?: Record<string, LinkDefinition[]>;
   /** Where each definition came from, for error positions: `process:census-dossier` → file. */

@@ -264,6 +264,37 @@ function checkChannelsAndRules(pack: Pack, c: ProblemCollector): void {
       }
     }
   }
+  // Agendas: the runtime reads these fields as the types named here, and filters on these states.
+  for (const [id, ag] of Object.entries(pack.agendas ?? {})) {
+    const file = pack.sources[`agenda:${id}`] ?? '';
+    const base = `/agendas/${id}`;
+    ag.roles.forEach((r, i) => {
+      if (!pack.roles[r]) c.add(file, `${base}/roles/${i}`, 'unknown-reference', { kind: 'role', id: r, known: known(Object.keys(pack.roles)) });
+    });
+    if (ag.invite && !pack.roles[ag.invite.role]) c.add(file, `${base}/invite/role`, 'unknown-reference', { kind: 'role', id: ag.invite.role, known: known(Object.keys(pack.roles)) });
+    if (!recordRef(file, `${base}/record`, ag.record)) continue;
+    const fields = pack.records[ag.record]?.fields ?? {};
+    const typed = (path: string, field: string | undefined, types: readonly string[]): void => {
+      if (field === undefined) return;
+      const def = fields[field];
+      if (!def) c.add(file, path, 'unknown-field', { record: ag.record, field });
+      else if (!types.includes(def.type)) c.add(file, path, 'field-wrong-type', { record: ag.record, field, type: def.type, expected: types.join(' / ') });
+    };
+    typed(`${base}/at`, ag.at, ['datetime']);
+    typed(`${base}/group`, ag.group, ['enum']);
+    // The person is a user id, kept in a text field by the process (`inspector: actor.id`).
+    typed(`${base}/person`, ag.person, ['text']);
+    typed(`${base}/place`, ag.place, ['address']);
+    typed(`${base}/doneAt`, ag.doneAt, ['datetime', 'date']);
+    typed(`${base}/invite/if`, ag.invite?.if, ['boolean']);
+    const states = new Set<string>();
+    for (const proc of Object.values(pack.processes)) if (proc.record === ag.record) for (const n of collectStates(proc).keys()) states.add(n);
+    // A process file that failed validation declares states we cannot see: no false alarms.
+    const processesKnown = !c.someFileUnreadable && ![...c.unavailable].some((k) => k.startsWith('process:'));
+    if (processesKnown) for (const key of ['planned', 'done'] as const) (ag[key] ?? []).forEach((st, i) => {
+      if (!states.has(st)) c.add(file, `${base}/${key}/${i}`, 'unknown-state', { state: st, known: known(states) });
+    });
+  }
   for (const [id, imp] of Object.entries(pack.imports ?? {})) {
     const file = pack.sources[`import:${id}`] ?? '';
     const base = `/imports/${id}`;

@@ -1,11 +1,13 @@
 /**
- * Inspections (TR-30..32), rules in runtime/services/inspections.service.ts:
+ * The pack's agenda (agendas.yaml; the census's inspections, TR-30..32), rules in
+ * runtime/services/inspections.service.ts. The URLs keep the census's names (`district` is the
+ * agenda's group, `inspector` its person):
  *
  *   GET  /api/inspections?from=YYYY-MM-DD&to=YYYY-MM-DD[&district=…][&inspector=<user id>][&include=done]
- *        → {from, to, timeZone, total, truncated, days: [{date, districts: [{district, label, items}]}]}:
- *          the planned visits (and the done ones with include=done), by day in the pack's time
- *          zone and district. Without dates: this week, Monday to Sunday. At most 366 days.
- *          census-agent or tax-manager only (403 otherwise).
+ *        → {label, from, to, timeZone, total, truncated, days: [{date, districts: [{district, label, items}]}]}:
+ *          the planned appointments (and the done ones with include=done), by day in the pack's
+ *          time zone and group. Without dates: this week, Monday to Sunday. At most 366 days.
+ *          The agenda's roles only (403 otherwise).
  *   POST /api/me/calendar-token → 201 {token, url}: a new personal feed URL; the previous one
  *          stops working at once. Shown once: only its hash is kept.
  *   GET  /calendar/inspections.ics?token=…[&district=…] → text/calendar (RFC 5545): the planned

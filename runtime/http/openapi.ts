@@ -229,9 +229,9 @@ const censusPaths: Paths = {
   },
   '/api/inspections': {
     get: {
-      summary: 'Census agents and tax managers: the planned visits (and done ones with include=done) by day in the pack’s time zone and district; without dates this week, Monday to Sunday; at most 366 days',
+      summary: 'The pack’s agenda (agendas.yaml; the census inspections), for its roles: the planned appointments (and done ones with include=done) by day in the pack’s time zone and group (district); without dates this week, Monday to Sunday; at most 366 days',
       parameters: [query('from', { type: 'string', format: 'date' }), query('to', { type: 'string', format: 'date' }), query('district'), query('inspector', { type: 'string' }, 'A user id'), query('include', { enum: ['done'] })],
-      responses: { 200: ok('{from, to, timeZone, total, truncated, days: [{date, districts: [{district, label, items}]}]}'), ...errors(400, 401, 403) },
+      responses: { 200: ok('{label, from, to, timeZone, total, truncated, days: [{date, districts: [{district, label, items}]}]}'), ...errors(400, 401, 403) },
     },
   },
   '/api/me/calendar-token': { post: { summary: 'A new personal URL of the inspections calendar feed; the previous one stops working at once. Shown once (only its hash is kept)', responses: { 201: ok('{token, url}'), ...errors(401) } } },

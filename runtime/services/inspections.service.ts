@@ -1,11 +1,13 @@
 /**
- * On-site inspections (TR-30..32): the agenda by day and district, each user's .ics feed, and
- * the invitation mailed to the tax managers when an agent asks one to join.
+ * The pack's agenda (`agendas:` file; for the census, on-site inspections TR-30..32): the
+ * appointments by day and group, each user's .ics feed, and the invitation mailed to the users
+ * of the invited role while the record asks for them.
  *
- * What counts as an inspection is read from the record: a record type with a datetime field
- * `inspection_at` (and optionally `district`, `inspector`, `manager_joins`, `visited_on`). A
- * visit is *planned* while the instance is in the `visit-scheduled` state; once the visit is
- * recorded it is *done*.
+ * Everything is read from the pack's first agenda: the record type, the datetime field `at`, the
+ * optional `group` (enum), `person` (user id), `place` (address), `doneAt` fields and the
+ * `invite.if` boolean; an appointment is *planned* while the record is in a `planned` state and
+ * *done* in a `done` one. The runtime serves one agenda: the API, the feed's event UIDs and the
+ * outbox keys keep their `inspection` names so that calendars already subscribed stay in step.
  *
  * INVITATIONS are reliable after the commit without a change to the pack: a listener on
  * committed changes (the same hook the live screens use) writes one outbox row (`mail-out`)
@@ -19,22 +21,13 @@ import { hasRecordPermission } from '../../engine/access';
 import { calendar } from '../../engine';
 import { ForbiddenError, type LocalizedText } from '../../engine/errors';
 import type { Actor } from '../../engine/expressions';
-import type { Pack } from '../../engine/pack';
+import type { AgendaDefinition, Pack } from '../../engine/pack';
 import type { InstanceRow, RecordStore, UserRow } from '../ports/record-store.port';
 import { icsCalendar, type IcsEvent } from './ics';
 import { messageIdFor, withCaseToken, type MailAttachment, type MailLang, type MailSettings, type OutgoingMail } from './mail-out';
 import type { PacksService } from './packs.service';
 import type { RecordChange, RecordsService } from './records.service';
 
-/** Roles that plan and review inspections (census-agent plans, tax-manager joins and approves). */
-export const INSPECTION_ROLES = ['census-agent', 'tax-manager'];
-/** Who receives the invitation when an agent asks the manager to join (TR-32). */
-export const MANAGER_ROLE = 'tax-manager';
-const PLANNED_STATE = 'visit-scheduled';
-/** A visit lasts one hour unless told otherwise. */
-export const VISIT_MS = 3_600_000;
-/** The fields that make the appointment: a change to any of them is a new version of it. */
-const PLAN_FIELDS = ['inspection_at', 'district', 'manager_joins', 'inspector'];
 const PAGE = 200;
 /** An agenda or feed reads at most this many inspections (a year of a commune's visits is far fewer). */
 const MAX_ITEMS = 5000;
@@ -71,6 +64,8 @@ export interface AgendaDay {
 }
 
 export interface Agenda {
+  /** The agenda's name, from the pack. */
+  label: LocalizedText;
   from: string;
   to: string;
   timeZone: string;
@@ -106,6 +101,13 @@ export function addressLine(v: unknown): string | null {
   return out || null;
 }
 
+/** The fields that make the appointment: a change to any of them is a new version of it. */
+function planFields(a: AgendaDefinition): string[] {
+  return [a.at, a.group, a.invite?.if, a.person].filter((f): f is string => f !== undefined);
+}
+
+const inAny = (row: InstanceRow, states: readonly string[] | undefined): boolean => row.states.some((s) => (states ?? []).includes(s));
+
 const SUMMARY = text('Contrôle sur place', 'Controle ter plaatse', 'On-site inspection');
 const LOCALES: Record<MailLang, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
 
@@ -129,29 +131,41 @@ export class InspectionsService {
     return this.pack().manifest.timezone || 'Europe/Brussels';
   }
 
-  /** Record types that have inspections: a datetime field `inspection_at`. */
-  private inspectionTypes(pack: Pack = this.pack()): string[] {
-    return Object.entries(pack.records).filter(([, r]) => r.fields['inspection_at']?.type === 'datetime').map(([id]) => id);
+  /** The agenda served: the pack's first (a pack without one has no agenda, nobody may use it). */
+  definition(pack: Pack = this.pack()): AgendaDefinition | null {
+    return Object.values(pack.agendas ?? {})[0] ?? null;
   }
 
-  /** The district values of the first inspection type (the agenda's filter). */
+  /** The values of the agenda's group field (its filter), in the pack's order. */
   districts(): Record<string, LocalizedText> {
     const pack = this.pack();
-    for (const t of this.inspectionTypes(pack)) {
-      const values = pack.records[t]?.fields['district']?.values;
-      if (values) return values;
-    }
-    return {};
+    const a = this.definition(pack);
+    return (a?.group ? pack.records[a.record]?.fields[a.group]?.values : undefined) ?? {};
   }
 
   mayUse(actor: Actor): boolean {
-    return actor.roles.some((r) => INSPECTION_ROLES.includes(r));
+    const roles = this.definition()?.roles ?? [];
+    return actor.roles.some((r) => roles.includes(r));
   }
 
-  private requireAccess(actor: Actor): void {
-    if (!this.mayUse(actor)) {
-      throw new ForbiddenError(text('L’agenda des contrôles est réservé aux agents du recensement et aux responsables.', 'De controleagenda is voorbehouden aan de tellingsagenten en de verantwoordelijken.', 'The inspection agenda is for census agents and tax managers.'));
+  private requireAccess(actor: Actor): AgendaDefinition {
+    const a = this.definition();
+    if (!a || !this.mayUse(actor)) {
+      const name = a?.label ?? text('L’agenda', 'De agenda', 'The agenda');
+      const roles = this.pack().roles;
+      const who = (lang: MailLang): string => (a?.roles ?? []).map((r) => (roles[r] ? pick(roles[r].label, lang) : r)).join(', ');
+      throw new ForbiddenError(text(
+        `« ${name.fr} » est réservé aux rôles : ${who('fr')}.`,
+        `"${name.nl}" is voorbehouden aan de rollen: ${who('nl')}.`,
+        `"${name.en ?? name.fr}" is for the roles: ${who('en')}.`,
+      ));
     }
+    return a;
+  }
+
+  /** When an appointment starting at `start` ends (the agenda's duration, in the pack's zone). */
+  private endOf(a: AgendaDefinition, start: number): number {
+    return calendar.addCalendarDuration(start, calendar.parseIsoDuration(a.duration), this.timeZone());
   }
 
   /** Midnight at the start of a YYYY-MM-DD day in the pack's time zone, as epoch ms. */
@@ -172,31 +186,34 @@ export class InspectionsService {
   }
 
   /**
-   * Records with `inspection_at` in [fromMs, toMs), earliest first. The store filters (district,
-   * inspector) and sorts by `inspection_at` (latest first, empty ones last), and the reading
-   * stops at the first one before `fromMs`: a week's agenda reads that week and what follows,
-   * never the whole history of visits.
+   * Records with the agenda's `at` in [fromMs, toMs), earliest first. The store filters (group,
+   * person) and sorts by `at` (latest first, empty ones last), and the reading stops at the
+   * first one before `fromMs`: a week's agenda reads that week and what follows, never the
+   * whole history of appointments.
    */
-  private scan(actor: Actor | null, opts: { fromMs: number; toMs: number; district?: string; inspector?: string; includeDone: boolean }): { rows: InstanceRow[]; truncated: boolean } {
+  private scan(a: AgendaDefinition, actor: Actor | null, opts: { fromMs: number; toMs: number; district?: string; inspector?: string; includeDone: boolean }): { rows: InstanceRow[]; truncated: boolean } {
     const pack = this.pack();
-    const types = this.inspectionTypes(pack).filter((t) => !actor || hasRecordPermission(pack, actor.roles, t, 'read'));
+    if (!pack.records[a.record] || (actor && !hasRecordPermission(pack, actor.roles, a.record, 'read'))) return { rows: [], truncated: false };
     const fieldFilters: Record<string, string> = {};
-    if (opts.district) fieldFilters['district'] = opts.district;
-    if (opts.inspector) fieldFilters['inspector'] = opts.inspector;
+    if (opts.district && a.group) fieldFilters[a.group] = opts.district;
+    if (opts.inspector) {
+      // Without a person field nobody is "the" person of an appointment: the filter finds nothing.
+      if (!a.person) return { rows: [], truncated: false };
+      fieldFilters[a.person] = opts.inspector;
+    }
     const found: InstanceRow[] = [];
     let truncated = false;
     for (let offset = 0; ; offset += PAGE) {
-      const { rows } = this.deps.store.listInstances({ recordTypes: types, filters: {}, fieldFilters, sort: 'field:inspection_at', direction: 'desc', limit: PAGE, offset });
+      const { rows } = this.deps.store.listInstances({ recordTypes: [a.record], filters: {}, fieldFilters, sort: `field:${a.at}`, direction: 'desc', limit: PAGE, offset });
       let past = false;
       for (const row of rows) {
-        const at = Date.parse(String(row.snapshot.context.fields['inspection_at'] ?? ''));
+        const at = Date.parse(String(row.snapshot.context.fields[a.at] ?? ''));
         if (Number.isNaN(at) || at < opts.fromMs) {
           past = true;
           break;
         }
         if (at >= opts.toMs) continue;
-        const planned = row.states.includes(PLANNED_STATE);
-        if (!planned && !(opts.includeDone && row.snapshot.context.fields['visited_on'] != null)) continue;
+        if (!inAny(row, a.planned) && !(opts.includeDone && inAny(row, a.done))) continue;
         if (found.length >= MAX_ITEMS) {
           truncated = true;
           past = true;
@@ -214,31 +231,33 @@ export class InspectionsService {
     return new Map(this.deps.store.listUsers().map((u) => [u.id, u]));
   }
 
-  private item(row: InstanceRow, users: Map<string, UserRow>): AgendaItem {
+  /** An appointment as the API names it (the census's words: company, inspector, manager joins). */
+  private item(a: AgendaDefinition, row: InstanceRow, users: Map<string, UserRow>): AgendaItem {
     const f = row.snapshot.context.fields;
-    const at = String(f['inspection_at']);
-    const inspectorId = str(f['inspector']);
+    const field = (name: string | undefined): unknown => (name === undefined ? undefined : f[name]);
+    const at = String(f[a.at]);
+    const inspectorId = str(field(a.person));
     const inspector = inspectorId ? users.get(inspectorId) : undefined;
     return {
-      id: row.id, recordType: row.recordType, companyName: str(f['company_name']) ?? row.title, address: addressLine(f['registered_office']),
-      inspectionAt: at, time: this.localDateTime(Date.parse(at)).time, district: str(f['district']),
+      id: row.id, recordType: row.recordType, companyName: row.title || null, address: addressLine(field(a.place)),
+      inspectionAt: at, time: this.localDateTime(Date.parse(at)).time, district: str(field(a.group)),
       inspector: inspectorId ? { id: inspectorId, displayName: inspector?.displayName ?? inspectorId } : null,
-      managerJoins: f['manager_joins'] === true, done: !row.states.includes(PLANNED_STATE), visitedOn: str(f['visited_on']), version: row.version,
+      managerJoins: field(a.invite?.if) === true, done: !inAny(row, a.planned), visitedOn: str(field(a.doneAt)), version: row.version,
     };
   }
 
   /** The agenda between two days (both included), grouped by day and district. */
   agenda(actor: Actor, q: AgendaQuery): Agenda {
-    this.requireAccess(actor);
+    const a = this.requireAccess(actor);
     const fromMs = this.startOfDay(q.from);
     const toMs = this.startOfDay(nextDay(q.to));
-    const { rows, truncated } = this.scan(actor, { fromMs, toMs, ...(q.district ? { district: q.district } : {}), ...(q.inspector ? { inspector: q.inspector } : {}), includeDone: q.includeDone });
+    const { rows, truncated } = this.scan(a, actor, { fromMs, toMs, ...(q.district ? { district: q.district } : {}), ...(q.inspector ? { inspector: q.inspector } : {}), includeDone: q.includeDone });
     const users = this.userNames();
     const labels = this.districts();
     const order = Object.keys(labels);
     const days = new Map<string, Map<string, AgendaItem[]>>();
     for (const row of rows) {
-      const item = this.item(row, users);
+      const item = this.item(a, row, users);
       const date = this.localDateTime(Date.parse(item.inspectionAt)).date;
       const byDistrict = days.get(date) ?? new Map<string, AgendaItem[]>();
       days.set(date, byDistrict);
@@ -247,7 +266,7 @@ export class InspectionsService {
     }
     const rank = (d: string) => (order.includes(d) ? order.indexOf(d) : order.length);
     return {
-      from: q.from, to: q.to, timeZone: this.timeZone(), total: rows.length, truncated,
+      label: a.label, from: q.from, to: q.to, timeZone: this.timeZone(), total: rows.length, truncated,
       days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, byDistrict]) => ({
         date,
         districts: [...byDistrict.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([district, items]) => ({
@@ -282,23 +301,24 @@ export class InspectionsService {
   feed(user: UserRow, appUrl: string, district?: string): string {
     const lang = user.language;
     const actor = { id: user.id, roles: user.roles };
+    const a = this.requireAccess(actor);
     const now = this.deps.clock();
-    const { rows } = this.scan(actor, { fromMs: now - 31 * 86_400_000, toMs: Number.MAX_SAFE_INTEGER, ...(district ? { district } : {}), includeDone: false });
+    const { rows } = this.scan(a, actor, { fromMs: now - 31 * 86_400_000, toMs: Number.MAX_SAFE_INTEGER, ...(district ? { district } : {}), includeDone: false });
     const users = this.userNames();
     const labels = this.districts();
     const events = rows.map((row): IcsEvent => {
-      const item = this.item(row, users);
+      const item = this.item(a, row, users);
       const start = Date.parse(item.inspectionAt);
       const link = appUrl ? `${appUrl}/#/record/${encodeURIComponent(row.id)}` : null;
       return {
-        uid: eventUid(row.id), sequence: row.version, stamp: Date.parse(row.updatedAt), start, end: start + VISIT_MS,
+        uid: eventUid(row.id), sequence: row.version, stamp: Date.parse(row.updatedAt), start, end: this.endOf(a, start),
         summary: `${pick(SUMMARY, lang)}${lang === 'fr' ? ' : ' : ': '}${item.companyName ?? row.id}`,
         location: item.address,
         description: describe(item, labels, lang, link),
         url: link,
       };
     });
-    const name = text('Contrôles sur place', 'Controles ter plaatse', 'On-site inspections');
+    const name = a.label;
     return icsCalendar({ name: district && labels[district] ? `${pick(name, lang)} – ${pick(labels[district], lang)}` : pick(name, lang), events });
   }
 
@@ -316,10 +336,11 @@ export class InspectionsService {
   }
 
   private onChange(c: RecordChange): void {
+    const a = this.definition();
+    if (!a?.invite || c.row.recordType !== a.record) return;
     const before = c.previous?.snapshot.context.fields ?? {};
     const after = c.row.snapshot.context.fields;
-    if (!PLAN_FIELDS.some((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null))) return;
-    if (!this.inspectionTypes().includes(c.row.recordType)) return;
+    if (!planFields(a).some((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null))) return;
     try {
       this.enqueueInvitations(c.row);
     } catch (e) {
@@ -330,7 +351,9 @@ export class InspectionsService {
 
   /** Queues the invitations of every planned visit (already queued ones are ignored by key). */
   sweep(): number {
-    const { rows } = this.scan(null, { fromMs: this.deps.clock() - 86_400_000, toMs: Number.MAX_SAFE_INTEGER, includeDone: false });
+    const a = this.definition();
+    if (!a?.invite) return 0;
+    const { rows } = this.scan(a, null, { fromMs: this.deps.clock() - 86_400_000, toMs: Number.MAX_SAFE_INTEGER, includeDone: false });
     let n = 0;
     for (const row of rows) n += this.enqueueInvitations(row);
     return n;
@@ -342,30 +365,32 @@ export class InspectionsService {
    * version of the last change to the appointment (its SEQUENCE).
    */
   invitationsFor(row: InstanceRow): OutgoingMail[] {
-    if (!row.states.includes(PLANNED_STATE)) return [];
+    const a = this.definition();
+    const invite = a?.invite;
+    if (!a || !invite || row.recordType !== a.record || !inAny(row, a.planned)) return [];
     const f = row.snapshot.context.fields;
-    const start = Date.parse(String(f['inspection_at'] ?? ''));
+    const start = Date.parse(String(f[a.at] ?? ''));
     if (Number.isNaN(start)) return [];
     const history = this.deps.store.getHistory(row.id);
-    const joins = f['manager_joins'] === true;
-    const everJoined = history.some((h) => h.changes.some((c) => c.field === 'manager_joins' && c.after === true));
+    const joins = f[invite.if] === true;
+    const everJoined = history.some((h) => h.changes.some((c) => c.field === invite.if && c.after === true));
     if (!joins && !everJoined) return [];
     // A request follows every change of the appointment; a cancellation is sent once, for the
-    // change that withdrew the manager (a later move of a visit without the manager is not theirs).
-    const relevant = joins ? PLAN_FIELDS : ['manager_joins'];
+    // change that withdrew the invitation (a later move of an appointment without them is not theirs).
+    const relevant = joins ? planFields(a) : [invite.if];
     const changes = history.filter((h) => h.changes.some((c) => relevant.includes(c.field)));
     const last = changes[changes.length - 1];
     if (!last) return [];
     const method: 'REQUEST' | 'CANCEL' = joins ? 'REQUEST' : 'CANCEL';
-    const moved = history.filter((h) => h.changes.some((c) => c.field === 'inspection_at')).length > 1;
+    const moved = history.filter((h) => h.changes.some((c) => c.field === a.at)).length > 1;
     const users = this.userNames();
-    const item = this.item(row, users);
+    const item = this.item(a, row, users);
     const inspector = item.inspector ? users.get(item.inspector.id) : undefined;
     const from = this.deps.mail.alertFrom;
     const organizer = { name: item.inspector?.displayName ?? from, email: inspector?.email ?? from };
     const labels = this.districts();
     const link = this.deps.mail.publicUrl ? `${this.deps.mail.publicUrl}/#/record/${encodeURIComponent(row.id)}` : null;
-    const managers = [...users.values()].filter((u) => u.roles.includes(MANAGER_ROLE) && u.email);
+    const managers = [...users.values()].filter((u) => u.roles.includes(invite.role) && u.email);
     return managers.map((m): OutgoingMail => {
       const lang = m.language;
       const key = `inspection-invitation:${row.id}:${last.version}:${m.id}`;
@@ -374,7 +399,7 @@ export class InspectionsService {
       const ics = icsCalendar({
         method,
         events: [{
-          uid: eventUid(row.id), sequence: last.version, stamp: Date.parse(last.at), start, end: start + VISIT_MS,
+          uid: eventUid(row.id), sequence: last.version, stamp: Date.parse(last.at), start, end: this.endOf(a, start),
           summary: `${pick(SUMMARY, lang)}${lang === 'fr' ? ' : ' : ': '}${company}`,
           location: item.address, description: describe(item, labels, lang, link), url: link,
           organizer, attendees: [{ name: m.displayName, email: m.email ?? '' }], status: joins ? 'CONFIRMED' : 'CANCELLED',

@@ -97,7 +97,7 @@ describe('the inspections .ics feed', () => {
     const { url } = await newFeed(agentNl);
     const { cal } = await readFeed(url);
     expect(unescapeText(value(eventOf(cal, plain.id), 'SUMMARY'))).toBe('Controle ter plaatse: Garage Horta SA');
-    expect(value(cal, 'X-WR-CALNAME')).toBe('Controles ter plaatse');
+    expect(value(cal, 'X-WR-CALNAME')).toBe('Controleagenda'); // the agenda's label in the pack
     const laeken = (await readFeed(`${url}&district=laeken`)).cal;
     expect(events(laeken).map((e) => value(e, 'UID'))).toEqual([`inspection-${plain.id}@civic-flow`]);
     const bad = await fetch(`${url}&district=atlantis`);

@@ -35,7 +35,7 @@ interface Agenda {
   days: Array<{ date: string; districts: Array<{ district: string | null; label: LocalizedText | null; items: AgendaItem[] }> }>;
 }
 
-/** Roles mirrored from the route (runtime/http/inspections.routes.ts): the server decides. */
+/** Roles mirrored from the pack's agenda (definitions/brussels-commune/agendas.yaml) for the menu: the server decides. */
 const INSPECTION_ROLES = ['census-agent', 'tax-manager'];
 export const canSeeInspections = (me: Me): boolean => me.user.roles.some((r) => INSPECTION_ROLES.includes(r));
 
