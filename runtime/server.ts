@@ -38,6 +38,9 @@ export interface Runtime {
   /** Notifications to users' screens; realtime forwards them to the user's sockets. */
   notifyUser(n: UserNotification): void;
   onUserNotification(listener: (n: UserNotification) => void): () => void;
+  /** Something about a record that is not one of its events (its notes changed…), for the screens showing it. */
+  signalRecord(recordId: string, event: string, payload?: Record<string, unknown>): void;
+  onRecordSignal(listener: (s: { recordId: string; event: string; payload: Record<string, unknown> }) => void): () => void;
   store: RecordStore;
   blobs: BlobStore;
   packs: PacksService;
@@ -80,6 +83,7 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
   const records = new RecordsService(store, packs, committer, clock);
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const userListeners = new Set<(n: UserNotification) => void>();
+  const recordSignalListeners = new Set<(s: { recordId: string; event: string; payload: Record<string, unknown> }) => void>();
   const timers = new TimerScheduler(store, records, clock, owner, { pollMs: config.timerPollMs, leaseMs: 60_000, batch: 200, log });
   const outbox = new OutboxWorker(store, { ...effectHandlers({ store, packs, records, adapters: {}, mail: mailSettings(config) }), ...facebookHandlers({ store, records, config, clock }) }, clock, owner, { pollMs: config.outboxPollMs, leaseMs: 60_000, batch: 100, maxAttempts: 8, baseDelayMs: 1000, log });
   if (config.seedDemo && config.demoDir && existsSync(config.demoDir)) await seedDemo(config.demoDir, { store, auth, records });
@@ -93,6 +97,13 @@ export async function createRuntime(config: Config, clock: () => number = Date.n
     onUserNotification: (l) => {
       userListeners.add(l);
       return () => userListeners.delete(l);
+    },
+    signalRecord: (recordId, event, payload = {}) => {
+      for (const l of recordSignalListeners) l({ recordId, event, payload });
+    },
+    onRecordSignal: (l) => {
+      recordSignalListeners.add(l);
+      return () => recordSignalListeners.delete(l);
     },
     close: async () => {
       // A timer firing or a mail being relayed finishes before the file closes.

@@ -48,6 +48,8 @@ export const notesMount: Mount = {
       const keyProblem = idempotencyKeyProblem(key);
       if (keyProblem) throw bilingualError(400, 'bad-idempotency-key', keyProblem, { field: 'idempotencyKey' });
       const { note, created } = notesServiceOf(ctx).add(actor, String(req.params['id']), noteText, typeof key === 'string' ? key : undefined);
+      // Colleagues with the dossier open see the note without reloading.
+      if (created) ctx.runtime.signalRecord(String(req.params['id']), 'notes:changed');
       res.status(created ? 201 : 200).json({ note });
     });
 
@@ -65,6 +67,7 @@ export const notesMount: Mount = {
         );
       }
       const note = notesServiceOf(ctx).edit(actor, String(req.params['id']), String(req.params['noteId']), noteText, version);
+      ctx.runtime.signalRecord(String(req.params['id']), 'notes:changed');
       res.json({ note });
     });
   },

@@ -41,7 +41,7 @@ function isWatch(v: unknown): v is Watch {
 
 export function attachRealtime(
   server: HttpServer,
-  deps: { auth: AuthService; records: RecordsService; packs: PacksService; runtime?: Pick<Runtime, 'onUserNotification' | 'records' | 'store' | 'packs'>; clock?: () => number },
+  deps: { auth: AuthService; records: RecordsService; packs: PacksService; runtime?: Pick<Runtime, 'onUserNotification' | 'onRecordSignal' | 'records' | 'store' | 'packs'>; clock?: () => number },
 ): { close(): Promise<void>; io: SocketServer } {
   // serveClient: the website's chat widget loads the client from /socket.io/socket.io.min.js.
   const io = new SocketServer(server, { path: '/socket.io', serveClient: true });
@@ -101,6 +101,8 @@ export function attachRealtime(
   });
 
   const unsubscribeUsers = deps.runtime?.onUserNotification((n) => io.to(`user:${n.userId}`).emit(n.event, n.payload)) ?? (() => undefined);
+  // Only sockets watching the record hear of it: the same room as its changes.
+  const unsubscribeSignals = deps.runtime?.onRecordSignal((sig) => io.to(`record:${sig.recordId}`).emit(sig.event, { ...sig.payload, recordId: sig.recordId })) ?? (() => undefined);
 
   return {
     io,
@@ -108,6 +110,7 @@ export function attachRealtime(
       new Promise<void>((resolve) => {
         unsubscribe();
         unsubscribeUsers();
+        unsubscribeSignals();
         void io.close(() => resolve());
       }),
   };

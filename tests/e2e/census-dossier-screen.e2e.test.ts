@@ -85,3 +85,16 @@ it('adds and edits a work note, uploads two files at once and downloads them fro
   await page.getByTestId('note').first().getByText('de 3 m²', { exact: false }).waitFor();
   await page.getByTestId('document-list').getByRole('link', { name: /facade\.jpg/ }).waitFor();
 });
+
+it('shows a colleague’s new note on an open dossier without a reload', async () => {
+  const agent = await e2e.login('agent');
+  const id = await newDossier(agent, 'Librairie du Parc SRL');
+  const manager = await e2e.login('manager');
+  await manager.goto(`${e2e.url}/#/record/${encodeURIComponent(id)}`);
+  const managerNotes = manager.getByTestId('notes');
+  await managerNotes.getByText('Aucune note pour l\u2019instant.').or(managerNotes.getByText("Aucune note pour l'instant.")).waitFor();
+  // The agent writes from the API; the manager's open page follows.
+  const res = await agent.request.post(`${e2e.url}/api/records/${encodeURIComponent(id)}/notes`, { data: { text: 'Le gérant rappelle lundi.' } });
+  expect(res.status()).toBe(201);
+  await managerNotes.getByTestId('note').getByText('Le gérant rappelle lundi.').waitFor({ timeout: 10_000 });
+});

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client';
 import { useSession } from '../app/session';
 import { formatDateTime, langOf } from './format';
+import { useRecordSignal } from '../realtime/socket';
 
 export interface Note {
   id: string;
@@ -51,6 +52,8 @@ export function NotesPanel({ recordId }: { recordId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // A colleague's note appears without a reload (the record page watches this record).
+  useRecordSignal(recordId, 'notes:changed', () => void load());
 
   return (
     <section className="panel record-notes" aria-labelledby="notes-title" data-testid="notes">

@@ -88,3 +88,19 @@ export function useChatMessages(recordId: string, onMessage: () => void): void {
     };
   }, [recordId]);
 }
+
+/** Something about a watched record that is not one of its events (e.g. `notes:changed`). */
+export function useRecordSignal(recordId: string, event: string, onSignal: () => void): void {
+  const handler = useRef(onSignal);
+  handler.current = onSignal;
+  useEffect(() => {
+    const s = connection();
+    const listener = (m: { recordId?: string }) => {
+      if (m.recordId === recordId) handler.current();
+    };
+    s.on(event, listener);
+    return () => {
+      s.off(event, listener);
+    };
+  }, [recordId, event]);
+}
