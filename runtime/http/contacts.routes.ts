@@ -22,6 +22,7 @@ import { actorOfRequest } from './app';
 import { HttpError } from './http-errors';
 import type { Mount, MountContext } from './mounts';
 import { isRecord, bodyObject, bilingualError } from './request-helpers';
+import { oncePerKey as oncePerKeyRunner } from '../services/once-per-key';
 
 const CONTACT = 'contact';
 
@@ -92,22 +93,8 @@ function findContacts(ctx: MountContext, actor: Actor, fieldFilters: Record<stri
   }
 }
 
-/** One creation at a time per national number (in this process): two clicks make one contact. */
-const inFlight = new Map<string, Promise<unknown>>();
-async function oncePerKey<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    const pending = inFlight.get(key);
-    if (!pending) break;
-    await pending.catch(() => undefined);
-  }
-  const p = fn();
-  inFlight.set(key, p);
-  try {
-    return await p;
-  } finally {
-    if (inFlight.get(key) === p) inFlight.delete(key);
-  }
-}
+/** One creation at a time per national number (in this process): two clicks make one record. */
+const oncePerKey = oncePerKeyRunner();
 
 export interface ContactsRoutesOptions {
   /** The register to read; by default the demo adapter on config.nationalRegisterCsv. */

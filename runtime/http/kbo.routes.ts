@@ -24,6 +24,7 @@ import { actorOfRequest } from './app';
 import { HttpError, requestLanguage } from './http-errors';
 import type { Mount, MountContext } from './mounts';
 import { isRecord, bodyObject, bilingualError } from './request-helpers';
+import { oncePerKey as oncePerKeyRunner } from '../services/once-per-key';
 
 const BUSINESS = 'business';
 
@@ -123,22 +124,8 @@ function kboFields(e: KboEnterprise, lang: Lang): Record<string, unknown> {
   };
 }
 
-/** One creation at a time per enterprise number (in this process): two clicks make one business. */
-const inFlight = new Map<string, Promise<unknown>>();
-async function oncePerKey<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    const pending = inFlight.get(key);
-    if (!pending) break;
-    await pending.catch(() => undefined);
-  }
-  const p = fn();
-  inFlight.set(key, p);
-  try {
-    return await p;
-  } finally {
-    if (inFlight.get(key) === p) inFlight.delete(key);
-  }
-}
+/** One creation at a time per enterprise number (in this process): two clicks make one record. */
+const oncePerKey = oncePerKeyRunner();
 
 /** The business of this enterprise number, created from the KBO when there is none yet. */
 async function businessOf(ctx: MountContext, actor: Actor, e: KboEnterprise, lang: Lang): Promise<{ existing: boolean; business: RecordView }> {

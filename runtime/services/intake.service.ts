@@ -48,8 +48,8 @@ import { caseTokensIn, mailLang, messageIdFor, renderEmailTemplate, withCaseToke
 import type { PacksService } from './packs.service';
 import type { RecordsService } from './records.service';
 import { enterpriseNumbersIn } from './dossier-matching';
-import { acceptedType, HEAD_BYTES, type FileValue } from './record-files.service';
-import { addFilesAndFields, sendIfOffered } from './registered-mail.service';
+import { acceptedType, addFilesAndFields, HEAD_BYTES, type FileValue } from './record-files.service';
+import { sendIfOffered } from './registered-mail.service';
 import sanitizeHtml from 'sanitize-html';
 
 const SYSTEM = { id: 'system', roles: ['system'] };

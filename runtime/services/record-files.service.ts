@@ -239,7 +239,8 @@ export function fileTarget(runtime: FilesRuntime, actor: Actor, recordId: string
   return { record, field, multiple };
 }
 
-function filesOf(value: unknown): FileValue[] {
+/** The files of a `file` or list-of-`file` field, as stored. */
+export function filesOf(value: unknown): FileValue[] {
   const out: FileValue[] = [];
   for (const v of Array.isArray(value) ? value : value ? [value] : []) {
     const o = v as Partial<FileValue> | null;
@@ -252,37 +253,68 @@ function filesOf(value: unknown): FileValue[] {
 
 const MAX_ATTEMPTS = 8;
 
+export interface FilesCommit {
+  added: FileValue[];
+  /** Files already in the field (same content), not added again. */
+  duplicates: FileValue[];
+  /** The other fields that changed. */
+  changed: string[];
+  record: RecordView;
+}
+
 /**
- * Appends stored files to the field by one `update` event. Recomputed from the record as it is
- * now when another write won in between, so that write's changes stay.
+ * Adds stored files to a `file` or list-of-`file` field and sets other fields, by ONE `update`
+ * event (one history entry, applied together or not at all). Recomputed from the record as it
+ * is now when another write won in between (two agents at once), so that write's changes stay.
+ * Files already in the field are not added again, fields already at their value not rewritten;
+ * nothing to do: no event at all. A single `file` field is replaced (`multiple: false`).
  */
-async function commit(runtime: FilesRuntime, actor: Actor, target: FileTarget, values: FileValue[], idempotencyKey?: string): Promise<AttachResult> {
-  const key = idempotencyKey ? `record-files:${target.record.id}:${target.field}:${actor.id}:${idempotencyKey}` : undefined;
+export async function addFilesAndFields(
+  rt: FilesRuntime,
+  actor: Actor,
+  recordId: string,
+  field: string,
+  files: FileValue[],
+  fields: Record<string, unknown> = {},
+  idempotencyKey?: string,
+  options: { multiple?: boolean; record?: RecordView } = {},
+): Promise<FilesCommit> {
+  const multiple = options.multiple ?? true;
   for (let attempt = 1; ; attempt++) {
-    const record = attempt === 1 ? target.record : runtime.records.get(actor, target.record.id);
-    const existing = filesOf(record.fields[target.field]);
-    const seen = new Set(target.multiple ? existing.map((f) => f.id) : []);
+    const record = attempt === 1 && options.record ? options.record : rt.records.get(actor, recordId);
+    const existing = filesOf(record.fields[field]);
+    const seen = new Set(multiple ? existing.map((f) => f.id) : []);
     const added: FileValue[] = [];
     const duplicates: FileValue[] = [];
-    for (const v of values) {
-      if (seen.has(v.id) || (!target.multiple && existing[0]?.id === v.id)) duplicates.push(v);
+    for (const f of files) {
+      if (seen.has(f.id) || (!multiple && existing[0]?.id === f.id)) duplicates.push(f);
       else {
-        seen.add(v.id);
-        added.push(v);
+        seen.add(f.id);
+        added.push(f);
       }
     }
-    if (added.length === 0) return { field: target.field, files: [], duplicates, record };
-    const value = target.multiple ? [...existing, ...added] : added[0];
+    const changed = Object.keys(fields).filter((k) => record.fields[k] !== fields[k]);
+    if (added.length === 0 && changed.length === 0) return { added, duplicates, changed, record };
+    const update: Record<string, unknown> = {};
+    if (added.length) update[field] = multiple ? [...existing, ...added] : added[0];
+    for (const k of changed) update[k] = fields[k];
     try {
-      const view = await runtime.records.send(actor, record.id, { type: 'update', data: { fields: { [target.field]: value } }, expectedVersion: record.version, ...(key ? { idempotencyKey: key } : {}) }, { withEvents: true });
-      // The key was used before: that first request added the files, this one adds nothing.
-      if (view.version === record.version) return { field: target.field, files: [], duplicates: values, record: view };
-      return { field: target.field, files: added, duplicates, record: view };
+      const view = await rt.records.send(actor, recordId, { type: 'update', data: { fields: update }, expectedVersion: record.version, ...(idempotencyKey ? { idempotencyKey } : {}) }, { withEvents: true });
+      // The key was used by an earlier try of the same request: that one made the change.
+      if (view.version === record.version) return { added: [], duplicates: files, changed: [], record: view };
+      return { added, duplicates, changed, record: view };
     } catch (e) {
       if (e instanceof ConflictError && e.code === 'stale-version' && attempt < MAX_ATTEMPTS) continue;
       throw e;
     }
   }
+}
+
+/** Appends stored files to the upload's target field by one `update` event. */
+async function commit(runtime: FilesRuntime, actor: Actor, target: FileTarget, values: FileValue[], idempotencyKey?: string): Promise<AttachResult> {
+  const key = idempotencyKey ? `record-files:${target.record.id}:${target.field}:${actor.id}:${idempotencyKey}` : undefined;
+  const r = await addFilesAndFields(runtime, actor, target.record.id, target.field, values, {}, key, { multiple: target.multiple, record: target.record });
+  return { field: target.field, files: r.added, duplicates: r.duplicates, record: r.record };
 }
 
 /**

@@ -28,7 +28,7 @@
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type LocalizedText } from '../../engine/errors';
 import type { Actor } from '../../engine/expressions';
-import { acceptedType, cleanFileName, type FileValue, type FilesRuntime, type SpooledFile, type UploadLimits } from './record-files.service';
+import { acceptedType, addFilesAndFields, cleanFileName, filesOf, type FileValue, type FilesCommit, type FilesRuntime, type SpooledFile, type UploadLimits } from './record-files.service';
 import type { RecordView } from './records.service';
 import { brusselsDate, fileClues, type FileClues, type ManifestRow } from './dossier-matching';
 
@@ -97,64 +97,10 @@ export interface BatchResult {
   counts: Record<FileOutcome, number>;
 }
 
-const MAX_ATTEMPTS = 8;
 const title = (r: RecordView): string => r.title ?? r.id;
 const ref = (r: RecordView): DossierRef => ({ id: r.id, title: r.title, enterpriseNumber: typeof r.fields[F.enterprise] === 'string' ? (r.fields[F.enterprise] as string) : null });
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const may = (r: RecordView, event: string): boolean => r.events?.some((e) => e.type === event) === true;
-
-/** Files of a `list of file` field, as stored. */
-export function filesOf(value: unknown): FileValue[] {
-  const out: FileValue[] = [];
-  for (const v of Array.isArray(value) ? value : value ? [value] : []) {
-    if (typeof v !== 'object' || v === null) continue;
-    const o = v as Record<string, unknown>;
-    if (typeof o['id'] === 'string' && typeof o['name'] === 'string' && typeof o['size'] === 'number' && typeof o['contentType'] === 'string') {
-      out.push({ id: o['id'], name: o['name'], size: o['size'], contentType: o['contentType'] });
-    }
-  }
-  return out;
-}
-
-export interface FieldsCommit {
-  added: FileValue[];
-  changed: string[];
-  record: RecordView;
-}
-
-/**
- * Adds files to a list-of-file field and sets other fields, by ONE `update` event; recomputed
- * from the record as it is now when another write won meanwhile (two agents at once), so their
- * change stays. Files already in the field (same content) are not added again; fields already
- * at their value are not rewritten. Nothing to do: no event at all.
- */
-export async function addFilesAndFields(rt: FilesRuntime, actor: Actor, recordId: string, field: string, files: FileValue[], fields: Record<string, unknown>, idempotencyKey?: string): Promise<FieldsCommit> {
-  for (let attempt = 1; ; attempt++) {
-    const record = rt.records.get(actor, recordId);
-    const existing = filesOf(record.fields[field]);
-    const seen = new Set(existing.map((f) => f.id));
-    const added: FileValue[] = [];
-    for (const f of files) {
-      if (seen.has(f.id)) continue;
-      seen.add(f.id);
-      added.push(f);
-    }
-    const changed = Object.keys(fields).filter((k) => record.fields[k] !== fields[k]);
-    if (added.length === 0 && changed.length === 0) return { added, changed, record };
-    const update: Record<string, unknown> = {};
-    if (added.length) update[field] = [...existing, ...added];
-    for (const k of changed) update[k] = fields[k];
-    try {
-      const view = await rt.records.send(actor, recordId, { type: 'update', data: { fields: update }, expectedVersion: record.version, ...(idempotencyKey ? { idempotencyKey } : {}) }, { withEvents: true });
-      // The key was used by an earlier try of the same request: that one made the change.
-      if (view.version === record.version) return { added: [], changed: [], record: view };
-      return { added, changed, record: view };
-    } catch (e) {
-      if (e instanceof ConflictError && e.code === 'stale-version' && attempt < MAX_ATTEMPTS) continue;
-      throw e;
-    }
-  }
-}
 
 /** Sends the event when the record offers it to this actor now; the refusal's reason otherwise. */
 export async function sendIfOffered(rt: FilesRuntime, actor: Actor, record: RecordView, event: string, data: Record<string, unknown>, idempotencyKey?: string): Promise<{ record: RecordView; sent: boolean; why: LocalizedText | null }> {
@@ -383,7 +329,7 @@ async function applyGroup(rt: FilesRuntime, actor: Actor, kind: BatchKind, spec:
   if (kind === 'receipt') fields[F.receivedOn] = dates[0] ?? str(record.fields[F.receivedOn]) ?? brusselsDate(input.clock());
 
   const keyFor = (step: string): string | undefined => (input.idempotencyKey ? `registered-mail:${kind}:${actor.id}:${input.idempotencyKey}:${dossierId}:${step}` : undefined);
-  let commit: FieldsCommit;
+  let commit: FilesCommit;
   let event: { sent: boolean; why: LocalizedText | null } = { sent: false, why: null };
   const values: FileValue[] = [];
   try {

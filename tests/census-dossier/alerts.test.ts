@@ -6,12 +6,23 @@
  */
 import { effectHandlers } from '../../runtime/services/effect-handlers';
 import { mailSettings } from '../../runtime/services/mail-out';
-import { ApiClient, dutchBakery, eventually, startTestServer, type TestServer } from '../api/api-harness';
+import { ApiClient, dutchBakery, eventually, startTestServer, type RecordView, type TestServer } from '../api/api-harness';
 import { SmtpSink } from './smtp-sink';
 
 const MANAGER = 'marc.responsable@commune.example.brussels';
 const ALDERMAN = 'sofie.schepen@commune.example.brussels';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A signed dossier through mailing, return, an unclear analysis and the visit, to the manager's PV review. */
+async function signedToPvReview(agent: ApiClient, id: string, visit: { inspection_at: string; district: string }, pv: string): Promise<RecordView> {
+  await agent.send(id, 'send-registered-mail');
+  await agent.send(id, 'return-received', { declared_amount: '800' });
+  await agent.send(id, 'conclude-analysis', { outcome: 'unclear' });
+  await agent.send(id, 'plan-visit', visit);
+  await agent.send(id, 'record-visit');
+  await agent.send(id, 'update', { fields: { pv_summary: pv } });
+  return agent.send(id, 'submit-pv');
+}
 
 describe('alerts of the census process by mail', () => {
   const sink = new SmtpSink();
@@ -60,13 +71,7 @@ describe('alerts of the census process by mail', () => {
 
     expect((await alderman.event(d.id, 'approve')).status).toBe(200);
     expect((await secretary.event(d.id, 'approve')).status).toBe(200);
-    d = await agent.send(d.id, 'send-registered-mail');
-    d = await agent.send(d.id, 'return-received', { declared_amount: '800' });
-    d = await agent.send(d.id, 'conclude-analysis', { outcome: 'unclear' });
-    d = await agent.send(d.id, 'plan-visit', { inspection_at: '2026-12-03T09:30:00.000Z', district: 'pentagone' });
-    d = await agent.send(d.id, 'record-visit');
-    d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Enseigne de 4 m² constatée.' } });
-    d = await agent.send(d.id, 'submit-pv');
+    d = await signedToPvReview(agent, d.id, { inspection_at: '2026-12-03T09:30:00.000Z', district: 'pentagone' }, 'Enseigne de 4 m² constatée.');
     expect(d.states).toEqual(['inspection', 'pv-review']);
 
     const pvReview = () => ofDossier(MANAGER).filter((m) => m.subject.startsWith('PV '));
@@ -100,13 +105,7 @@ describe('alerts of the census process by mail', () => {
     expect((await manager.event(d.id, 'approve')).status).toBe(200);
     expect((await alderman.event(d.id, 'approve')).status).toBe(200);
     expect((await secretary.event(d.id, 'approve')).status).toBe(200);
-    d = await agent.send(d.id, 'send-registered-mail');
-    d = await agent.send(d.id, 'return-received', { declared_amount: '800' });
-    d = await agent.send(d.id, 'conclude-analysis', { outcome: 'unclear' });
-    d = await agent.send(d.id, 'plan-visit', { inspection_at: '2026-12-04T09:30:00.000Z', district: 'laeken' });
-    d = await agent.send(d.id, 'record-visit');
-    d = await agent.send(d.id, 'update', { fields: { pv_summary: 'Terras van 20 m².' } });
-    d = await agent.send(d.id, 'submit-pv');
+    d = await signedToPvReview(agent, d.id, { inspection_at: '2026-12-04T09:30:00.000Z', district: 'laeken' }, 'Terras van 20 m².');
     const mail = await eventually(async () => sink.to(MANAGER).find((m) => m.subject.includes(`[CF-${d.id}]`) && m.subject.startsWith('PV ')) ?? null, 10_000);
     expect(mail.subject).toBe(`PV goed te keuren: Bakkerij Taal BV [CF-${d.id}]`);
   });
