@@ -177,3 +177,24 @@ export async function eventually<T>(check: () => Promise<T | null | undefined>, 
 
 export const dutchBakery = { company_name: 'Bakkerij Peeters BV', enterprise_number: '0403.170.701', tax_regulation: 'signage', language: 'nl' };
 export const frenchGarage = { company_name: 'Garage du Midi SA', tax_regulation: 'parking', language: 'fr' };
+
+/** Who takes a census letter through its approval and signatures. */
+export interface Signers {
+  agent: ApiClient;
+  /** Approves the letter before the signatories see it (TR-23). */
+  manager: ApiClient;
+  alderman: ApiClient;
+  secretary: ApiClient;
+}
+
+/** Creates a dossier (by `by`, the agent unless said) and takes it through preparation, the manager's approval and both signatures: state `signed`. */
+export async function signedDossier(who: Signers, fields: Record<string, unknown>, by: ApiClient = who.agent): Promise<RecordView> {
+  const d = await by.create({ tax_regulation: 'signage', language: 'fr', ...fields });
+  await by.send(d.id, 'prepare');
+  await by.send(d.id, 'request-signature');
+  await who.manager.send(d.id, 'approve');
+  await who.alderman.send(d.id, 'approve');
+  const signed = await who.secretary.send(d.id, 'approve');
+  if (!signed.states.includes('signed')) throw new Error(`dossier ${d.id} is not signed: ${signed.states.join('/')}`);
+  return signed;
+}

@@ -3,7 +3,7 @@
  * and a small RFC 5545 reader (unfolding, CRLF and line-length checks) to read the feeds and
  * invitations as a calendar app would.
  */
-import type { ApiClient, RecordView } from '../api/api-harness';
+import { signedDossier, type ApiClient, type RecordView } from '../api/api-harness';
 
 export interface Clients {
   agent: ApiClient;
@@ -15,12 +15,7 @@ export interface Clients {
 
 /** A new dossier walked to `inspection / visit-planned` (manager's approval, signatures, registered mail, unclear analysis). */
 export async function dossierToInspect(c: Clients, fields: Record<string, unknown>, by: ApiClient = c.agent): Promise<RecordView> {
-  const d = await by.create({ tax_regulation: 'signage', language: 'fr', ...fields });
-  await by.send(d.id, 'prepare');
-  await by.send(d.id, 'request-signature');
-  await c.manager.send(d.id, 'approve');
-  await c.alderman.send(d.id, 'approve');
-  await c.secretary.send(d.id, 'approve');
+  const d = await signedDossier(c, fields, by);
   await by.send(d.id, 'send-registered-mail');
   await by.send(d.id, 'return-received', { declared_amount: '100' });
   const r = await by.send(d.id, 'conclude-analysis', { outcome: 'unclear' });

@@ -4,7 +4,7 @@
  * manager reviews and taxes. Time is moved forward through the server's clock for the ex officio
  * deadlines (3 working days, 30 days).
  */
-import { eventually, loggedIn, startTestServer, type ApiClient, type RecordView, type TestServer } from '../api/api-harness';
+import { eventually, loggedIn, signedDossier, startTestServer, type ApiClient, type RecordView, type TestServer } from '../api/api-harness';
 
 export interface Census {
   server: TestServer;
@@ -40,12 +40,7 @@ export async function censusServer(start?: number): Promise<Census> {
 
 /** Created, prepared, approved by the manager, signed by both, mailed: waiting for the return. */
 export async function toAwaitingReturn(c: Census, fields: Record<string, unknown>): Promise<RecordView> {
-  const d = await c.agent.create(fields);
-  await c.agent.send(d.id, 'prepare');
-  await c.agent.send(d.id, 'request-signature');
-  await c.manager.send(d.id, 'approve');
-  await c.alderman.send(d.id, 'approve');
-  await c.secretary.send(d.id, 'approve');
+  const d = await signedDossier(c, fields);
   return c.agent.send(d.id, 'send-registered-mail', { registered_number: `RR${d.id.slice(-8)}BE` });
 }
 

@@ -8,25 +8,7 @@ export type { BatchResult, FileResult } from '../../runtime/services/registered-
 export const pdf = (label: string): Buffer => Buffer.from(`%PDF-1.4\n% ${label}\n${'0'.repeat(2000)}\n%%EOF\n`);
 export const jpeg = (label: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`JFIF ${label} ${'x'.repeat(1000)}`)]);
 
-export interface Signers {
-  agent: ApiClient;
-  /** Approves the letter before the signatories see it (TR-23). */
-  manager: ApiClient;
-  alderman: ApiClient;
-  secretary: ApiClient;
-}
-
-/** Creates a dossier and takes it through preparation, the manager's approval and both signatures: state `signed`. */
-export async function signedDossier(who: Signers, fields: Record<string, unknown>): Promise<RecordView> {
-  const d = await who.agent.create({ tax_regulation: 'signage', language: 'fr', ...fields });
-  await who.agent.send(d.id, 'prepare');
-  await who.agent.send(d.id, 'request-signature');
-  await who.manager.send(d.id, 'approve');
-  await who.alderman.send(d.id, 'approve');
-  const signed = await who.secretary.send(d.id, 'approve');
-  if (!signed.states.includes('signed')) throw new Error(`dossier ${d.id} is not signed: ${signed.states.join('/')}`);
-  return signed;
-}
+export { signedDossier, type Signers } from '../api/api-harness';
 
 export interface UploadFile {
   name: string;
